@@ -1,0 +1,555 @@
+// multi-call's Flex wiring. It only subscribes to Flex, copies plain
+// snapshots into the engine and carries out the commands the engine returns;
+// every decision is made in Rust (src/engine). See commands.d.ts for the
+// command union this file switches over.
+
+import initWasm, { Plugin as Engine } from '../target/bindgen/multi_call.js';
+import wasmBytes from '../target/bindgen/multi_call_bg.wasm';
+import { addCallsColumn } from './teams-view.js';
+
+const TAG = '[multi-call]';
+const FLEX = 0; // the engine's id for Flex's own Device
+const PROMPT = 'SecondVoiceCallIncoming';
+const HOLD_WAIT_MS = 4000; // longest an accept waits for holds to settle
+
+const log = (level, msg) => console[level](`${TAG} ${msg}`);
+const errorText = (e) => (e && (e.message || e.toString && e.toString())) || String(e);
+const sidOf = (call) => call && call.parameters && call.parameters.CallSid;
+
+/** The Flex plugin class: Flex constructs it and awaits `init`. */
+class MultiCallPlugin {
+  constructor() {
+    this.name = 'MultiCallPlugin';
+    this.version = '0.1.0';
+  }
+
+  async init(flex, manager) {
+    try {
+      await initWasm({ module_or_path: wasmBytes });
+    } catch (e) {
+      log('error', `could not start: the browser refused to compile WebAssembly (${errorText(e)}). ` +
+        "If this Flex page sets a Content-Security-Policy, add 'wasm-unsafe-eval' to script-src. " +
+        'Flex keeps working with one call at a time.');
+      return;
+    }
+    try {
+      new Host(flex, manager).start();
+    } catch (e) {
+      log('error', `could not start (${errorText(e)}); Flex keeps working with one call at a time`);
+    }
+  }
+}
+
+/** Everything multi-call holds on to for one Flex page. */
+class Host {
+  constructor(flex, manager) {
+    this.flex = flex;
+    this.manager = manager;
+    this.queue = [];
+    this.draining = false;
+    this.dead = false;
+    this.undo = []; // removes each installed hook
+    this.devices = new Map(); // engine device id -> { device, incoming: Map<sid, Call> }
+    this.calls = new Map(); // call sid -> { call, device } for open calls
+    this.ringing = new Map(); // call sid -> Call ringing on Flex's Device
+    this.prompts = new Map(); // call sid -> Flex's second-call prompt context
+    this.pendingPrompt = undefined;
+    this.holds = [];
+    this.taskSigs = new Map();
+    this.engine = new Engine((cmds) => this.enqueue(cmds));
+  }
+
+  get voice() {
+    const c = this.manager.configuration || {};
+    return (c.sdkOptions && c.sdkOptions.voice) || {};
+  }
+
+  start() {
+    const { flex, manager } = this;
+    const cfg = manager.configuration || {};
+    const feature = cfg.custom_data && cfg.custom_data.features ? cfg.custom_data.features.multi_call : undefined;
+    const client = manager.voiceClient;
+    const cls = client ? Object.getPrototypeOf(client).constructor : undefined;
+    const isDevice = typeof cls === 'function' && !!cls.prototype &&
+      ['register', 'connect', 'destroy', 'updateToken'].every((m) => typeof cls.prototype[m] === 'function');
+    this.DeviceClass = isDevice ? cls : undefined;
+    const sdkVersion = isDevice && typeof cls.version === 'string' ? cls.version : undefined;
+    this.feed((e) => e.start(feature, flex.VERSION, sdkVersion, isDevice, undefined, this.voice.allowIncomingWhileBusy));
+  }
+
+  // ----- events in -----
+
+  /** Runs one engine call, queues its commands and carries them out. */
+  feed(call) {
+    if (this.dead) return [];
+    let cmds;
+    try {
+      cmds = call(this.engine);
+    } catch (e) {
+      if (typeof e === 'string') {
+        log('error', `ignored a malformed Flex payload: ${e}`);
+        return [];
+      }
+      this.fault(e);
+      return [];
+    }
+    this.enqueue(cmds);
+    return cmds || [];
+  }
+
+  enqueue(cmds) {
+    if (!Array.isArray(cmds) || this.dead) return;
+    for (const c of cmds) if (c.type !== 'cancel') this.queue.push(c);
+    if (this.draining) return; // the outer drain picks them up, in order
+    this.draining = true;
+    try {
+      while (this.queue.length && !this.dead) {
+        const c = this.queue.shift();
+        try {
+          this.run(c);
+        } catch (e) {
+          log('error', `could not carry out ${c.type}: ${errorText(e)}`);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Feeds an event from a before-listener; resolves once its holds settle. */
+  beforeAction(call) {
+    try {
+      const from = this.holds.length;
+      this.feed(call);
+      const started = this.holds.slice(from);
+      if (!started.length) return Promise.resolve();
+      const timeout = new Promise((r) => setTimeout(r, HOLD_WAIT_MS));
+      return Promise.race([Promise.all(started), timeout]).then(() => undefined);
+    } catch (e) {
+      this.fault(e);
+      return Promise.resolve();
+    }
+  }
+
+  /** A fault in multi-call itself: remove every hook, keep calls, say so once. */
+  fault(e) {
+    if (this.dead) return;
+    log('error', `turned itself off after an internal error (${errorText(e)}). ` +
+      'Flex keeps working with one call at a time; calls already on extra lines continue until they end.');
+    this.disable();
+    this.notify('fault', 'error', 'multi-call stopped after an internal error. Your calls continue; new calls work one at a time. Reload Flex to restore multi-call.');
+  }
+
+  disable() {
+    this.dead = true;
+    this.queue = [];
+    for (const undo of this.undo.splice(0).reverse()) {
+      try { undo(); } catch (_) { /* keep undoing the rest */ }
+    }
+    // Never drop a call: Devices with an open call stay until it ends.
+    for (const [id, entry] of this.devices) {
+      const open = [...this.calls.values()].some((c) => c.device === id);
+      if (!open) this.destroyDevice(id);
+      else entry.device.on('disconnect', () => this.destroyDevice(id));
+    }
+  }
+
+  // ----- commands out -----
+
+  run(c) {
+    switch (c.type) {
+      case 'log':
+        return log(c.level === 'error' ? 'error' : c.level === 'warning' ? 'warn' : 'info', c.message);
+      case 'notify':
+        return this.notify(c.id, c.level, c.message);
+      case 'enable':
+        return this.enable();
+      case 'disable':
+        return this.disable();
+      case 'cancel':
+        return undefined;
+      case 'createDevice':
+        return this.createDevice(c.device, c.register);
+      case 'destroyDevice':
+        return this.destroyDevice(c.device);
+      case 'acceptCall':
+        return this.acceptCall(c.device, c.call);
+      case 'forwardCall':
+        return this.forwardCall(c.device, c.call);
+      case 'restoreFlexPrompt':
+        return this.restorePrompt(c.call);
+      case 'muteCall': {
+        const entry = this.calls.get(c.call);
+        if (entry) entry.call.mute(c.muted);
+        return undefined;
+      }
+      case 'holdParticipant':
+        return this.hold(c.task, c.target);
+      case 'setActiveCall': {
+        const entry = this.calls.get(c.call);
+        if (entry) this.manager.store.dispatch({ type: 'PHONE_ADD_CALL', payload: entry.call });
+        return undefined;
+      }
+      case 'clearActiveCall':
+        return this.manager.store.dispatch({ type: 'PHONE_REMOVE_CALL', payload: undefined });
+      case 'updateToken': {
+        const entry = this.devices.get(c.device);
+        if (entry && this.token()) entry.device.updateToken(this.token());
+        return undefined;
+      }
+      case 'applyAudio':
+        return this.applyAudio(c.device);
+      default:
+        return log('warn', `unknown command ${c.type}`);
+    }
+  }
+
+  notify(id, level, message) {
+    const { Notifications, NotificationType } = this.flex;
+    if (!Notifications) return;
+    const key = `multi-call-${id}`;
+    const strings = this.manager.strings;
+    if (strings && !strings[key]) strings[key] = message;
+    const registered = Notifications.registeredNotifications;
+    if (!(registered && registered.get && registered.get(key))) {
+      const types = NotificationType || {};
+      Notifications.registerNotification({
+        id: key,
+        content: strings ? key : message,
+        type: (level === 'error' ? types.error : level === 'warning' ? types.warning : types.information) || level,
+        timeout: level === 'error' ? 0 : 10000,
+        closeButton: true,
+      });
+    }
+    Notifications.showNotification(key);
+  }
+
+  token() {
+    if (this.latestToken) return this.latestToken;
+    const m = this.manager;
+    return (m.voiceClient && m.voiceClient.token) || (m.user && m.user.token) || undefined;
+  }
+
+  /** Flex's Device options for an extra Device, never an `undefined` value. */
+  deviceOptions() {
+    const opts = { allowIncomingWhileBusy: true };
+    for (const [k, v] of Object.entries(this.voice)) {
+      if (k !== 'acceptOptions' && k !== 'audioConstraints' && v !== undefined) opts[k] = v;
+    }
+    opts.appName = 'flex-ui';
+    if (typeof this.flex.VERSION === 'string') opts.appVersion = this.flex.VERSION;
+    return opts;
+  }
+
+  createDevice(id, register) {
+    let device;
+    try {
+      device = new this.DeviceClass(this.token(), this.deviceOptions());
+    } catch (e) {
+      return this.later((en) => en.deviceFailed(id, 0, `new Device threw: ${errorText(e)}`));
+    }
+    const entry = { device, incoming: new Map() };
+    this.devices.set(id, entry);
+    // Without an error listener a Device error would throw into Flex.
+    device.on('error', (err) => this.feed((en) => en.deviceFailed(id, (err && err.code) >>> 0, errorText(err))));
+    device.on('registered', () => this.feed((en) => en.deviceRegistered(id)));
+    device.on('incoming', (call) => {
+      const sid = sidOf(call);
+      entry.incoming.set(sid, call);
+      this.watchCall(id, call);
+      this.feed((en) => en.callIncoming(id, sid, !!device.isBusy));
+    });
+    const constraints = this.voice.audioConstraints;
+    if (constraints && device.audio && device.audio.setAudioConstraints) {
+      Promise.resolve(device.audio.setAudioConstraints(constraints)).catch((e) => log('warn', `audioConstraints not applied: ${errorText(e)}`));
+    }
+    this.applyAudio(id);
+    if (register) {
+      Promise.resolve().then(() => device.register()).catch((e) =>
+        this.feed((en) => en.deviceFailed(id, (e && e.code) >>> 0, `register failed: ${errorText(e)}`)));
+    }
+    return undefined;
+  }
+
+  destroyDevice(id) {
+    const entry = this.devices.get(id);
+    if (!entry) return;
+    this.devices.delete(id);
+    try { entry.device.destroy(); } catch (e) { log('warn', `Device ${id} did not destroy cleanly: ${errorText(e)}`); }
+  }
+
+  /** Feeds an event on the next tick (for failures found while running a command). */
+  later(call) {
+    Promise.resolve().then(() => this.feed(call));
+  }
+
+  acceptCall(id, sid) {
+    const entry = this.devices.get(id);
+    const call = entry && entry.incoming.get(sid);
+    if (!call) return this.later((en) => en.deviceFailed(id, 0, `call ${sid} is no longer ringing`));
+    try {
+      call.accept(this.voice.acceptOptions);
+    } catch (e) {
+      this.later((en) => en.deviceFailed(id, 0, `accept failed: ${errorText(e)}`));
+    }
+    return undefined;
+  }
+
+  forwardCall(id, sid) {
+    const entry = this.devices.get(id);
+    const original = this.ringing.get(sid);
+    const connectToken = original && original.connectToken;
+    if (!entry || !connectToken) {
+      return this.later((en) => en.deviceFailed(id, 0, original ? 'the call has no connectToken' : `call ${sid} is no longer ringing`));
+    }
+    const opts = { connectToken };
+    if (this.voice.rtcConfiguration !== undefined) opts.rtcConfiguration = this.voice.rtcConfiguration;
+    if (this.voice.rtcConstraints !== undefined) opts.rtcConstraints = this.voice.rtcConstraints;
+    Promise.resolve().then(() => entry.device.connect(opts)).then((call) => {
+      if (!this.devices.has(id)) return;
+      this.watchCall(id, call, sid);
+      if (call.status && call.status() === 'open') this.opened(id, call, sid);
+    }, (e) => this.feed((en) => en.deviceFailed(id, (e && e.code) >>> 0, `connect failed: ${errorText(e)}`)));
+    return undefined;
+  }
+
+  restorePrompt(sid) {
+    const call = this.ringing.get(sid);
+    if (!call) return;
+    const context = this.prompts.get(sid) || {
+      accept: () => call.accept(this.voice.acceptOptions),
+      reject: () => call.reject(),
+    };
+    this.flex.Notifications.showNotification(PROMPT, context);
+  }
+
+  hold(taskSid, targetSid) {
+    const task = this.taskBySid(taskSid);
+    const settle = (error) => this.feed((en) => en.holdSettled(taskSid, targetSid, error));
+    const p = Promise.resolve()
+      .then(() => this.flex.Actions.invokeAction('HoldParticipant', { task, targetSid }))
+      .then(() => settle(undefined), (e) => settle(errorText(e)));
+    this.holds.push(p);
+    if (this.holds.length > 50) this.holds.splice(0, this.holds.length - 50);
+  }
+
+  applyAudio(id) {
+    const entry = this.devices.get(id);
+    const from = this.flexDevice && this.flexDevice.audio;
+    const to = entry && entry.device.audio;
+    if (!from || !to) return;
+    const speakers = from.speakerDevices && from.speakerDevices.get ? [...from.speakerDevices.get()].map((d) => d.deviceId) : [];
+    const warn = (e) => log('warn', `could not apply the agent's audio devices to Device ${id}: ${errorText(e)}`);
+    if (speakers.length && to.speakerDevices) Promise.resolve().then(() => to.speakerDevices.set(speakers)).catch(warn);
+    const input = from.inputDevice && from.inputDevice.deviceId;
+    if (input && to.setInputDevice) Promise.resolve().then(() => to.setInputDevice(input)).catch(warn);
+  }
+
+  // ----- hooks -----
+
+  enable() {
+    const { flex, manager } = this;
+    const { Actions, Notifications } = flex;
+    const before = (name, handler) => {
+      const fn = (payload) => this.beforeAction((en) => handler(en, payload || {}));
+      Actions.addListener(`before${name}`, fn);
+      this.undo.push(() => Actions.removeListener(`before${name}`, fn));
+    };
+    const sid = (p) => p.sid || (p.task && p.task.sid);
+    before('AcceptTask', (en, p) => {
+      const task = p.task || this.taskBySid(p.sid);
+      return en.acceptingTask(sid(p) || '', !!(task && flex.TaskHelper.isCallTask(task)));
+    });
+    before('SelectTask', (en, p) => en.taskSelected(sid(p)));
+    before('UnholdCall', (en, p) => en.unholding(sid(p) || ''));
+    before('UnholdParticipant', (en, p) => en.unholding(sid(p) || ''));
+    before('MonitorCall', (en) => en.monitoring());
+    before('ToggleMute', (en) => en.togglingMute());
+
+    const onNotification = (n, cancel) => {
+      if (!n || n.id !== PROMPT || this.dead) return;
+      this.pendingPrompt = n.context;
+      const cmds = this.feed((en) => en.notificationAdding(n.id));
+      if (cmds.some((c) => c.type === 'cancel')) cancel();
+    };
+    Notifications.addListener('beforeAddNotification', onNotification);
+    this.undo.push(() => Notifications.removeListener('beforeAddNotification', onNotification));
+
+    if (manager.events && manager.events.addListener) {
+      const onToken = (p) => {
+        if (p && typeof p.token === 'string') this.latestToken = p.token;
+        this.feed((en) => en.tokenUpdated());
+      };
+      manager.events.addListener('tokenUpdated', onToken);
+      this.undo.push(() => manager.events.removeListener && manager.events.removeListener('tokenUpdated', onToken));
+    }
+
+    this.attachFlexDevice(manager.voiceClient);
+    const unsubscribe = manager.store.subscribe(() => this.onStore());
+    this.undo.push(unsubscribe);
+    // Flex may replace its Device without any store change.
+    const timer = setInterval(() => this.checkFlexDevice(), 1000);
+    this.undo.push(() => clearInterval(timer));
+    this.undo.push(() => this.attachFlexDevice(undefined));
+
+    try {
+      this.undo.push(addCallsColumn(flex, manager));
+    } catch (e) {
+      log('warn', `teams view calls column not replaced: ${errorText(e)}`);
+    }
+    this.onStore();
+  }
+
+  taskBySid(sid) {
+    const state = this.manager.store.getState();
+    const tasks = state.flex && state.flex.worker && state.flex.worker.tasks;
+    return (tasks && tasks.get && tasks.get(sid)) ||
+      (this.flex.TaskHelper && this.flex.TaskHelper.getTaskByTaskSid && this.flex.TaskHelper.getTaskByTaskSid(sid));
+  }
+
+  /** Copies what changed in Redux into the engine. */
+  onStore() {
+    if (this.dead) return;
+    this.checkFlexDevice();
+    const flexState = this.manager.store.getState().flex || {};
+    const tasks = (flexState.worker && flexState.worker.tasks) || new Map();
+    if (tasks !== this.lastTasks) {
+      this.lastTasks = tasks;
+      const seen = new Set();
+      for (const [sid, task] of tasks) {
+        seen.add(sid);
+        const snap = this.snapshot(task);
+        const sig = JSON.stringify(snap);
+        if (this.taskSigs.get(sid) === sig) continue;
+        this.taskSigs.set(sid, sig);
+        this.feed((en) => en.taskChanged(sid, snap.isCall, snap.status, snap.participants));
+      }
+      for (const sid of [...this.taskSigs.keys()]) {
+        if (!seen.has(sid)) {
+          this.taskSigs.delete(sid);
+          this.feed((en) => en.taskRemoved(sid));
+        }
+      }
+    }
+    const selected = (flexState.view && flexState.view.selectedTaskSid) || undefined;
+    if (selected !== this.lastSelected) {
+      this.lastSelected = selected;
+      this.feed((en) => en.taskSelected(selected));
+    }
+    const active = sidOf(flexState.phone && flexState.phone.activeCall);
+    if (active !== this.lastActive) {
+      this.lastActive = active;
+      this.feed((en) => en.activeCallChanged(active));
+    }
+  }
+
+  /** A plain copy of a task: Flex's participant fields are prototype getters. */
+  snapshot(task) {
+    const conf = task.conference;
+    const participants = ((conf && conf.participants) || []).map((p) => ({
+      callSid: p.callSid,
+      workerSid: p.workerSid,
+      participantType: p.participantType,
+      status: p.status,
+      isCurrentWorker: p.isCurrentWorker,
+      onHold: p.onHold,
+      sequenceNumber: p.mediaProperties ? p.mediaProperties.sequenceNumber : undefined,
+    }));
+    const status = task.taskStatus || (task.status === 'accepted' ? 'assigned' : task.status) || '';
+    return { isCall: !!this.flex.TaskHelper.isCallTask(task), status, participants };
+  }
+
+  checkFlexDevice() {
+    const current = this.manager.voiceClient;
+    if (current === this.flexDevice || !current || this.dead) return;
+    const replaced = !!this.flexDevice;
+    this.attachFlexDevice(current);
+    if (replaced) this.feed((en) => en.flexDeviceReplaced());
+  }
+
+  /** Listens to Flex's Device, after Flex's own listeners. */
+  attachFlexDevice(device) {
+    const old = this.flexDevice;
+    if (old && this.flexOff) this.flexOff();
+    this.flexDevice = device;
+    this.flexOff = undefined;
+    if (!device) return;
+    const onIncoming = (call) => {
+      const sid = sidOf(call);
+      this.ringing.set(sid, call);
+      if (this.pendingPrompt) this.prompts.set(sid, this.pendingPrompt);
+      this.pendingPrompt = undefined;
+      this.watchCall(FLEX, call);
+      this.feed((en) => en.callIncoming(FLEX, sid, !!device.isBusy));
+    };
+    device.on('incoming', onIncoming);
+    const unwrap = this.watchAudio(device);
+    this.flexOff = () => {
+      device.removeListener('incoming', onIncoming);
+      unwrap();
+    };
+    // Calls Flex's Device already carries when multi-call starts.
+    const existing = typeof device.calls === 'object' && device.calls ? [...device.calls] : [];
+    for (const call of existing) {
+      this.watchCall(FLEX, call);
+      if (call.status && call.status() === 'open') this.opened(FLEX, call, sidOf(call));
+    }
+  }
+
+  /** Wraps the audio setters Flex's settings use, to follow the agent's choice. */
+  watchAudio(device) {
+    const audio = device.audio;
+    const undo = [];
+    const wrap = (obj, name) => {
+      if (!obj || typeof obj[name] !== 'function') return;
+      const original = obj[name];
+      const host = this;
+      obj[name] = function wrapped(...args) {
+        const result = original.apply(this, args);
+        Promise.resolve(result).then(() => host.feed((en) => en.audioDevicesChanged()), () => {});
+        return result;
+      };
+      undo.push(() => { obj[name] = original; });
+    };
+    if (audio) {
+      wrap(audio, 'setInputDevice');
+      wrap(audio.speakerDevices, 'set');
+    }
+    return () => undo.forEach((u) => u());
+  }
+
+  opened(id, call, sid) {
+    this.calls.set(sid, { call, device: id });
+    if (id === FLEX) this.ringing.delete(sid);
+    this.feed((en) => en.callAccepted(id, sid));
+  }
+
+  /** Reports a call's life to the engine. */
+  watchCall(id, call, knownSid) {
+    const sid = knownSid || sidOf(call);
+    const ended = () => {
+      const entry = this.devices.get(id);
+      if (entry) entry.incoming.delete(sid);
+      if (id === FLEX) {
+        this.ringing.delete(sid);
+        this.prompts.delete(sid);
+      }
+      const open = this.calls.get(sid);
+      if (open && open.call === call) this.calls.delete(sid);
+      this.feed((en) => en.callEnded(id, sid));
+    };
+    call.on('accept', () => this.opened(id, call, sid));
+    call.on('disconnect', ended);
+    call.on('cancel', ended);
+    call.on('reject', ended);
+    call.on('mute', (muted) => this.feed((en) => en.callMuted(id, sid, !!muted)));
+    call.on('error', (e) => log('warn', `call ${sid} reported ${errorText(e)}`));
+  }
+}
+
+const flexGlobal = typeof window !== 'undefined' && window.Twilio && window.Twilio.Flex;
+if (flexGlobal && flexGlobal.Plugins && typeof flexGlobal.Plugins.init === 'function') {
+  flexGlobal.Plugins.init(MultiCallPlugin);
+} else {
+  log('error', 'window.Twilio.Flex.Plugins is missing: load this script from Flex UI as a plugin');
+}

@@ -1,0 +1,69 @@
+// The pages' side of the sandbox control channel (/control): commands to the
+// gateway, pushed state from it, and requests it makes of the page.
+
+/**
+ * @param {string} role 'desktop' | 'customer' | 'observer'
+ * @param {(msg) => any} onMessage gets pushes and requests; a request's return
+ *   value (or promise) is sent back as its reply
+ */
+export function connectControl(role, onMessage) {
+  const waiting = new Map();
+  let nextId = 1;
+  let ws;
+  let ready;
+
+  function open() {
+    ws = new WebSocket(`wss://${location.host}/control`);
+    ready = new Promise((resolve) => ws.addEventListener('open', resolve, { once: true }));
+    ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'hello', role, reqId: 'hello' })));
+    ws.addEventListener('close', () => setTimeout(open, 1000));
+    ws.addEventListener('message', async (ev) => {
+      const msg = JSON.parse(ev.data);
+      if (msg.type === 'reply') {
+        const w = waiting.get(msg.reqId);
+        waiting.delete(msg.reqId);
+        if (w) msg.ok ? w.resolve(msg.result) : w.reject(new Error(msg.error));
+        return;
+      }
+      try {
+        const result = await onMessage(msg);
+        if (msg.reqId) ws.send(JSON.stringify({ type: 'reply', reqId: msg.reqId, ok: true, ...result }));
+      } catch (e) {
+        console.error('[sandbox]', msg.type, e);
+        if (msg.reqId) ws.send(JSON.stringify({ type: 'reply', reqId: msg.reqId, ok: false, error: String(e.message || e) }));
+      }
+    });
+  }
+  open();
+
+  return {
+    /** Send a command and wait for the gateway's answer. */
+    async request(msg) {
+      await ready;
+      const reqId = `P${nextId++}`;
+      ws.send(JSON.stringify({ ...msg, reqId }));
+      return new Promise((resolve, reject) => waiting.set(reqId, { resolve, reject }));
+    },
+  };
+}
+
+/** Non-trickle SDP: wait for ICE gathering to finish (capped), then read it. */
+export function gathered(pc, capMs = 3000) {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve(pc.localDescription.sdp);
+  return new Promise((resolve) => {
+    const done = () => resolve(pc.localDescription.sdp);
+    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && done());
+    setTimeout(done, capMs);
+  });
+}
+
+export const h = (tag, attrs = {}, ...children) => {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (v === true) el.setAttribute(k, '');
+    else if (v !== false && v != null) el.setAttribute(k, v);
+  }
+  el.append(...children.flat().filter((c) => c != null && c !== false));
+  return el;
+};

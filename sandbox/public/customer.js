@@ -1,0 +1,159 @@
+// The customer panel: the far ends. One RTCPeerConnection per leg (the agent's
+// leg, and a supervisor's monitor leg), fed by a clone of the fake microphone.
+// A held customer stops sending (is not heard); what each customer receives
+// from the agent is measured as audio energy on the wire (getStats).
+import { connectControl, gathered, h } from './control.js';
+
+const legs = new Map();   // leg CallSid → { pc, kind, customerCallSid, track, audio, stats }
+let calls = [];
+let legViews = [];
+let mic;
+
+async function micTrack() {
+  mic ||= await navigator.mediaDevices.getUserMedia({
+    audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+  });
+  return mic.getAudioTracks()[0].clone();
+}
+
+async function newPeer(callSid, kind, customerCallSid) {
+  legs.get(callSid)?.pc.close();
+  const pc = new RTCPeerConnection({ iceServers: [] });
+  const track = await micTrack();
+  pc.addTrack(track, new MediaStream([track]));
+  const leg = { pc, kind, customerCallSid, track, audio: null, samples: [] };
+  // Chromium decodes (and counts energy) only for audio that is played.
+  pc.addEventListener('track', (ev) => {
+    leg.audio = new Audio();
+    leg.audio.srcObject = ev.streams[0] || new MediaStream([ev.track]);
+    leg.audio.muted = kind === 'monitor'; // a supervisor is not heard by the customer
+    leg.audio.play().catch(() => {});
+  });
+  legs.set(callSid, leg);
+  applyHold();
+  return leg;
+}
+
+const control = connectControl('customer', async (msg) => {
+  switch (msg.type) {
+    case 'calls': calls = msg.calls; legViews = msg.legs; applyHold(); render(); return undefined;
+    case 'leg.offer': {
+      const { pc } = await newPeer(msg.callSid, msg.kind, msg.customerCallSid);
+      await pc.setLocalDescription(await pc.createOffer());
+      return { sdp: await gathered(pc) };
+    }
+    case 'leg.answer':
+      await legs.get(msg.callSid)?.pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
+      return undefined;
+    case 'leg.reoffer': {
+      // connect({connectToken}) on another Device: a new peer takes the leg over.
+      const old = legs.get(msg.callSid);
+      const { pc } = await newPeer(msg.callSid, old?.kind || 'agent', old?.customerCallSid);
+      await pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
+      await pc.setLocalDescription(await pc.createAnswer());
+      return { sdp: await gathered(pc) };
+    }
+    case 'leg.end': {
+      const leg = legs.get(msg.callSid);
+      if (leg) { leg.pc.close(); leg.track.stop(); leg.audio?.pause(); leg.ended = true; }
+      return undefined;
+    }
+    default: return undefined;
+  }
+});
+
+/** A held customer is not heard: its microphone stops reaching every leg. */
+function applyHold() {
+  for (const leg of legs.values()) {
+    const call = calls.find((c) => c.sid === leg.customerCallSid);
+    leg.track.enabled = !(call?.onHold);
+  }
+}
+
+// ── measurement ───────────────────────────────────────────────────────────
+
+async function legStats(leg) {
+  let energy = 0, bytes = 0, sent = 0;
+  if (leg.pc.connectionState !== 'closed') {
+    (await leg.pc.getStats()).forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') { energy += s.totalAudioEnergy || 0; bytes += s.bytesReceived || 0; }
+      if (s.type === 'outbound-rtp' && s.kind === 'audio') sent += s.bytesSent || 0;
+    });
+  }
+  return { t: performance.now(), energy, bytes, sent };
+}
+
+/** Per customer call: what the customer receives from the agent (agent legs only). */
+async function totals() {
+  const out = {};
+  for (const [callSid, leg] of legs) {
+    if (leg.kind !== 'agent' || leg.ended) continue;
+    const s = await legStats(leg);
+    const prev = out[leg.customerCallSid];
+    out[leg.customerCallSid] = prev ? { ...s, energy: prev.energy + s.energy, bytes: prev.bytes + s.bytes, sent: prev.sent + s.sent } : { ...s, leg: callSid };
+  }
+  return out;
+}
+
+/** Received energy per second over the next `ms`, per customer call (tests call this). */
+async function measure(ms = 1500) {
+  const a = await totals();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = await totals();
+  const rate = {};
+  for (const [sid, end] of Object.entries(b)) {
+    const start = a[sid] && a[sid].leg === end.leg ? a[sid] : { energy: 0, bytes: 0, sent: 0, t: end.t - ms };
+    const secs = (end.t - start.t) / 1000;
+    rate[sid] = { energy: (end.energy - start.energy) / secs, bytesIn: (end.bytes - start.bytes) / secs, bytesOut: (end.sent - start.sent) / secs };
+  }
+  return rate;
+}
+
+// ── UI ────────────────────────────────────────────────────────────────────
+
+let levels = {};
+async function tick() {
+  levels = await measure(500).catch(() => ({}));
+  render();
+  setTimeout(tick, 0);
+}
+
+function meter(value) {
+  // totalAudioEnergy per second: speech at the agent is ~1e-2..1e-1, silence ~0.
+  const pct = Math.max(0, Math.min(100, (Math.log10(Math.max(value, 1e-6)) + 6) / 5 * 100));
+  return h('span', { class: 'meter', title: value.toExponential(2) }, h('span', { style: `width:${pct}%` }));
+}
+
+function render() {
+  const list = document.getElementById('calls');
+  list.replaceChildren(...(calls.length ? calls.slice().reverse().map((c) => {
+    const live = c.status !== 'completed';
+    const lv = levels[c.sid] || { energy: 0, bytesIn: 0 };
+    return h('li', { class: `call ${live ? '' : 'ended'} ${c.onHold ? 'held' : ''}`, 'data-call': c.sid },
+      h('div', { class: 'who' }, h('strong', {}, c.from), h('span', { class: 'muted' }, live ? (c.worker ? ` with ${c.worker}` : ' waiting for an agent') : ' ended')),
+      h('div', { class: 'badges' }, c.onHold && live ? h('span', { class: 'badge hold' }, 'on hold (not heard)') : null),
+      live ? h('div', { class: 'level' }, h('span', { class: 'muted' }, 'hears the agent'), meter(lv.energy), h('span', { class: 'num' }, `${Math.round(lv.bytesIn)} B/s`)) : null,
+      live ? h('div', { class: 'actions' },
+        c.worker.startsWith('Bob') ? h('button', { onclick: () => control.request({ type: 'call.transfer', callSid: c.sid }), 'data-action': 'transfer' }, 'Bob transfers to Alice') : null,
+        h('button', { class: 'danger', onclick: () => control.request({ type: 'call.hangup', callSid: c.sid }), 'data-action': 'hangup' }, 'Hang up')) : null);
+  }) : [h('li', { class: 'empty' }, 'No calls yet.')]));
+}
+
+let n = 0;
+const caller = () => document.getElementById('from').value.trim() || `+1555010${++n}`;
+document.getElementById('call-alice').addEventListener('click', () => control.request({ type: 'call.place', from: caller(), worker: 'alice' }));
+document.getElementById('call-bob').addEventListener('click', () => control.request({ type: 'call.place', from: caller(), worker: 'bob' }));
+document.getElementById('chat').addEventListener('click', () => control.request({ type: 'chat.start', from: caller() }));
+
+/** For tests: the same operations as the buttons, plus measurement. */
+window.customerPanel = {
+  place: (from, worker = 'alice') => control.request({ type: 'call.place', from, worker }),
+  transfer: (callSid) => control.request({ type: 'call.transfer', callSid }),
+  hangup: (callSid) => control.request({ type: 'call.hangup', callSid }),
+  chat: (from) => control.request({ type: 'chat.start', from }),
+  calls: () => calls,
+  legs: () => legViews,
+  measure,
+};
+render();
+tick();

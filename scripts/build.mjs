@@ -1,0 +1,53 @@
+// Builds dist/plugin-multi-call.js: one classic script with the wasm inlined.
+//   cargo (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -Oz
+//   -> esbuild (iife, minified; the .wasm imported as bytes)
+// Prints raw and gzipped sizes. `--check` fails when over the 20 KB budget.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'target', 'bindgen');
+const dist = join(root, 'dist', 'plugin-multi-call.js');
+const BUDGET_GZ = 20 * 1024;
+
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+
+run('cargo', ['build', '--release', '--locked', '--target', 'wasm32-unknown-unknown', '--lib', '-p', 'multi-call']);
+mkdirSync(out, { recursive: true });
+run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', out,
+  join(root, 'target', 'wasm32-unknown-unknown', 'release', 'multi_call.wasm')]);
+run(join(root, 'node_modules', '.bin', 'wasm-opt'), [
+  '-Oz', '--strip-debug', '--strip-producers',
+  '--enable-bulk-memory', '--enable-reference-types', '--enable-multivalue',
+  '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals',
+  join(out, 'multi_call_bg.wasm'), '-o', join(out, 'multi_call_bg.wasm'),
+]);
+
+await esbuild.build({
+  entryPoints: [join(root, 'js-shim', 'index.js')],
+  outfile: dist,
+  bundle: true,
+  format: 'iife',
+  minify: true,
+  target: 'es2019',
+  legalComments: 'none',
+  loader: { '.wasm': 'binary' },
+  // The glue's default wasm URL is never used: the bytes are passed in.
+  define: { 'import.meta.url': '"about:blank"' },
+  banner: { js: '/* multi-call: Twilio Flex plugin (Rust/wasm engine). */' },
+  logLevel: 'warning',
+});
+
+const bytes = readFileSync(dist);
+const gz = gzipSync(bytes, { level: 9 }).length;
+const wasm = statSync(join(out, 'multi_call_bg.wasm')).size;
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+console.log(`dist/plugin-multi-call.js: ${kb(bytes.length)} raw, ${kb(gz)} gzipped (wasm ${kb(wasm)} raw); budget ${kb(BUDGET_GZ)} gzipped`);
+if (process.argv.includes('--check') && gz > BUDGET_GZ) {
+  console.error(`size budget exceeded: ${gz} > ${BUDGET_GZ} bytes gzipped`);
+  process.exit(1);
+}

@@ -1,0 +1,139 @@
+//! multi-call-setup: audits and applies the TaskRouter and Flex settings that
+//! multi-call needs (voice capacity, the workflow capacity condition, the Flex
+//! mode settings), against the real Twilio REST APIs.
+//!
+//! The network is at the edges: [`twilio::fetch_state`] reads everything,
+//! [`audit::audit`] and [`apply::plan`] are pure, and [`apply::execute`] writes.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod apply;
+pub mod audit;
+pub mod cli;
+pub mod diff;
+pub mod expr;
+pub mod flex;
+pub mod http;
+pub mod twilio;
+pub mod workflow;
+
+use std::io::Write;
+
+use cli::{Args, Command};
+use http::{redact, ApiError, Client};
+use twilio::{Api, Workspace};
+
+/// Exit status: nothing needs changing.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: something needs changing (or a person).
+pub const EXIT_NEEDS_CHANGE: i32 = 1;
+/// Exit status: the tool could not do its job.
+pub const EXIT_ERROR: i32 = 2;
+
+/// Runs the tool with `args` (without the program name) and an environment
+/// lookup; writes the report to `out`, diagnostics to `err`, returns the exit status.
+pub fn run(args: &[String], env: &dyn Fn(&str) -> Option<String>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let args = match cli::parse_args(args) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}\n\n{}", cli::USAGE);
+            return EXIT_ERROR;
+        }
+    };
+    match args.command {
+        Command::Help => {
+            let _ = write!(out, "{}", cli::USAGE);
+            return EXIT_OK;
+        }
+        Command::Version => {
+            let _ = writeln!(out, "multi-call-setup {}", env!("CARGO_PKG_VERSION"));
+            return EXIT_OK;
+        }
+        _ => {}
+    }
+    let env = match cli::read_env(env) {
+        Ok(e) => e,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let creds = env.credentials.clone();
+    let err = std::cell::RefCell::new(err);
+    let note = |line: &str| {
+        let _ = writeln!(err.borrow_mut(), "{}", redact(line, &creds));
+    };
+    let api = Api {
+        taskrouter: Client::new(&env.taskrouter_base, creds.clone(), env.retry, &note),
+        flex: Client::new(&env.flex_base, creds.clone(), env.retry, &note),
+    };
+    let mut text = Vec::new();
+    let code = match run_command(&api, &args, env.workspace.as_deref(), &mut text) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(err.borrow_mut(), "error: {}", redact(&e, &creds));
+            EXIT_ERROR
+        }
+    };
+    // Nothing this tool prints should hold the secret; this is the last guard.
+    let _ = out.write_all(redact(&String::from_utf8_lossy(&text), &creds).as_bytes());
+    code
+}
+
+fn choose_workspace(api: &Api<'_>, explicit: Option<&str>) -> Result<Workspace, String> {
+    if let Some(sid) = explicit {
+        return twilio::get_workspace(api, sid).map_err(|e| e.to_string());
+    }
+    let all = twilio::list_workspaces(api).map_err(|e| e.to_string())?;
+    match all.len() {
+        1 => Ok(all.into_iter().next().expect("one workspace")),
+        0 => Err("this account has no TaskRouter workspace".into()),
+        _ => Err(format!(
+            "this account has {} workspaces; choose one with --workspace or TWILIO_WORKSPACE_SID: {}",
+            all.len(),
+            all.iter().map(|w| audit::named(&w.friendly_name, &w.sid)).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_json::to_string_pretty(value).map(|s| s + "\n").map_err(|e| format!("cannot write JSON: {e}"))
+}
+
+fn run_command(api: &Api<'_>, args: &Args, env_workspace: Option<&str>, out: &mut Vec<u8>) -> Result<i32, String> {
+    let workspace = choose_workspace(api, args.workspace.as_deref().or(env_workspace))?;
+    let state = twilio::fetch_state(api, workspace, args.workers.as_deref(), !args.skip_flex).map_err(|e: ApiError| e.to_string())?;
+    match args.command {
+        Command::Audit => {
+            let report = audit::audit(&state, &args.options);
+            let text = if args.json { to_json(&report)? } else { audit::render_text(&report) };
+            out.extend_from_slice(text.as_bytes());
+            Ok(if report.needs_change { EXIT_NEEDS_CHANGE } else { EXIT_OK })
+        }
+        Command::Apply { yes } => {
+            let plan = apply::plan(&state, &args.options);
+            let results = if yes && plan.has_changes() {
+                Some(apply::execute(api, &state.workspace.sid, &plan, &args.options).map_err(|e| e.to_string())?)
+            } else if yes {
+                Some(apply::Results::default())
+            } else {
+                None
+            };
+            let text = if args.json {
+                to_json(&apply::JsonOutput { dry_run: !yes, plan: &plan, results: results.as_ref() })?
+            } else {
+                apply::render_text(&plan, results.as_ref())
+            };
+            out.extend_from_slice(text.as_bytes());
+            Ok(match &results {
+                Some(r) if r.any_failed() => EXIT_ERROR,
+                Some(r) if r.any_not_written() || !plan.manual.is_empty() => EXIT_NEEDS_CHANGE,
+                Some(_) => EXIT_OK,
+                None if plan.has_changes() || !plan.manual.is_empty() => EXIT_NEEDS_CHANGE,
+                None => EXIT_OK,
+            })
+        }
+        Command::Help | Command::Version => Ok(EXIT_OK),
+    }
+}
+

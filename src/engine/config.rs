@@ -1,0 +1,216 @@
+//! The `custom_data.features.multi_call` configuration and the host facts
+//! that decide which mode can work.
+
+use wording::describe;
+use serde::Serialize;
+
+/// A configuration value as the host found it, before validation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Raw {
+    /// The key is not there (or is `undefined`).
+    Absent,
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A string.
+    Text(String),
+    /// An array.
+    Array,
+    /// A plain object.
+    Object,
+}
+
+/// The raw `multi_call` feature object: its own kind and every key in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawConfig {
+    /// What `custom_data.features.multi_call` itself is.
+    pub root: Raw,
+    /// Each key of the object with its value.
+    pub entries: Vec<(String, Raw)>,
+}
+
+/// Facts about the Flex page that decide which mode can work.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostInfo {
+    /// `Flex.VERSION`, when known.
+    pub flex_version: Option<String>,
+    /// The Voice SDK version of Flex's Device class (`Device.version`).
+    pub sdk_version: Option<String>,
+    /// Whether `Object.getPrototypeOf(manager.voiceClient).constructor` looks
+    /// like a Voice SDK Device class.
+    pub device_class: bool,
+    /// Whether Flex's calls carry `connectToken` (checked on the class).
+    pub connect_token: Option<bool>,
+    /// `sdkOptions.voice.allowIncomingWhileBusy` as configured.
+    pub allow_incoming_while_busy: Raw,
+}
+
+/// How extra calls reach the agent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Mode {
+    /// A registered standby Device receives the invite Flex's busy Device ignores.
+    Standby,
+    /// A new Device takes the call over from Flex's busy Device with `connectToken`.
+    Forward,
+}
+
+/// A validated configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// The resolved mode.
+    pub mode: Mode,
+    /// Most calls at once; `None` means no limit.
+    pub max_calls: Option<u32>,
+}
+
+/// The outcome of reading the configuration: the config when the feature is
+/// on, and every message to log or show.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ConfigReport {
+    /// `Some` when the feature is enabled and can work.
+    pub config: Option<Config>,
+    /// Console warnings (unknown keys and the like).
+    pub warnings: Vec<String>,
+    /// Console errors: wrong types or values, each naming the key.
+    pub errors: Vec<String>,
+    /// An error to show the agent: the configuration cannot work here.
+    pub unworkable: Option<String>,
+}
+
+const PATH: &str = "custom_data.features.multi_call";
+const AIWB: &str = "sdkOptions.voice.allowIncomingWhileBusy";
+
+#[derive(Clone, Copy, PartialEq)]
+enum Wanted {
+    Auto,
+    Standby,
+    Forward,
+}
+
+/// Reads the raw feature object against the host facts.
+pub fn read(raw: &RawConfig, host: &HostInfo) -> ConfigReport {
+    let mut report = ConfigReport::default();
+    match raw.root {
+        Raw::Absent | Raw::Null => return report,
+        Raw::Object => {}
+        ref other => {
+            report.errors.push(format!(
+                "{PATH} must be an object like {{ \"enabled\": true }}, found {}; multi-call stays off",
+                describe(other)
+            ));
+            return report;
+        }
+    }
+    let mut enabled = false;
+    let mut wanted = Wanted::Auto;
+    let mut max_calls = None;
+    for (key, value) in &raw.entries {
+        match (key.as_str(), value) {
+            (_, Raw::Absent) => {}
+            ("enabled", Raw::Bool(b)) => enabled = *b,
+            ("enabled", v) => report.errors.push(format!(
+                "{PATH}.enabled must be true or false, found {}",
+                describe(v)
+            )),
+            ("mode", Raw::Text(t)) if t == "auto" => wanted = Wanted::Auto,
+            ("mode", Raw::Text(t)) if t == "standby" => wanted = Wanted::Standby,
+            ("mode", Raw::Text(t)) if t == "forward" => wanted = Wanted::Forward,
+            ("mode", v) => report.errors.push(format!(
+                "{PATH}.mode must be \"auto\", \"standby\" or \"forward\", found {}",
+                describe(v)
+            )),
+            ("max_calls", Raw::Number(n)) if n.fract() == 0.0 && *n >= 2.0 && *n <= 1000.0 => {
+                max_calls = Some(*n as u32)
+            }
+            ("max_calls", v) => report.errors.push(format!(
+                "{PATH}.max_calls must be a whole number of at least 2 (leave it out for no limit), found {}",
+                describe(v)
+            )),
+            (other, _) => report.warnings.push(format!(
+                "{PATH}.{other} is not a multi-call setting and is ignored (known: enabled, mode, max_calls)"
+            )),
+        }
+    }
+    if !report.errors.is_empty() {
+        let last = report.errors.len() - 1;
+        report.errors[last].push_str("; multi-call stays off until the configuration is fixed");
+        return report;
+    }
+    if !enabled {
+        return report;
+    }
+    let aiwb = match &host.allow_incoming_while_busy {
+        Raw::Absent | Raw::Null => true,
+        Raw::Bool(b) => *b,
+        v => {
+            report.errors.push(format!(
+                "{AIWB} must be true or false, found {}; multi-call stays off",
+                describe(v)
+            ));
+            return report;
+        }
+    };
+    if !host.device_class {
+        report.unworkable = Some(
+            "multi-call is off: Flex's voice Device (manager.voiceClient) was not found or is not a Twilio Voice SDK Device; check that voice is enabled for this Flex account".into(),
+        );
+        return report;
+    }
+    let connect_token = host
+        .connect_token
+        .unwrap_or_else(|| sdk_supports_connect_token(host.sdk_version.as_deref()));
+    let mode = match wanted {
+        Wanted::Standby => Mode::Standby,
+        Wanted::Forward => Mode::Forward,
+        Wanted::Auto if connect_token && aiwb => Mode::Forward,
+        Wanted::Auto => Mode::Standby,
+    };
+    let sdk = host.sdk_version.as_deref().unwrap_or("unknown");
+    report.unworkable = match mode {
+        Mode::Standby if aiwb => Some(format!(
+            "multi-call is off: standby mode needs {AIWB} set to false in the Flex configuration (ui_attributes), otherwise Flex's own Device answers every call; set it to false, or use mode \"forward\" on Flex UI 2.8 or later"
+        )),
+        Mode::Forward if !connect_token => Some(format!(
+            "multi-call is off: forward mode needs Flex UI 2.8 or later (Voice SDK 2.11+ with connectToken), this page has Voice SDK {sdk}; use mode \"standby\" with {AIWB} set to false"
+        )),
+        Mode::Forward if !aiwb => Some(format!(
+            "multi-call is off: forward mode needs Flex's Device to see a second call, but {AIWB} is false; remove that setting, or use mode \"standby\""
+        )),
+        _ => None,
+    };
+    if report.unworkable.is_none() {
+        report.config = Some(Config { mode, max_calls });
+    }
+    report
+}
+
+/// Whether a Voice SDK version has `Call.connectToken` (2.11.0 and later).
+pub fn sdk_supports_connect_token(version: Option<&str>) -> bool {
+    let Some(v) = version else { return false };
+    let mut parts = v.trim_start_matches('v').split(['.', '-']);
+    let major: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let minor: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    major > 2 || (major == 2 && minor >= 11)
+}
+
+mod wording {
+    use super::Raw;
+
+    /// Names a raw value for an error message: its kind and, when short, itself.
+    pub fn describe(v: &Raw) -> String {
+        match v {
+            Raw::Absent => "nothing".into(),
+            Raw::Null => "null".into(),
+            Raw::Bool(b) => format!("the boolean {b}"),
+            Raw::Number(n) => format!("the number {n}"),
+            Raw::Text(t) if t.len() <= 40 => format!("the string \"{t}\""),
+            Raw::Text(_) => "a long string".into(),
+            Raw::Array => "an array".into(),
+            Raw::Object => "an object".into(),
+        }
+    }
+}

@@ -1,0 +1,664 @@
+//! The decision engine: every choice multi-call makes lives here.
+
+pub mod command;
+pub mod config;
+pub mod event;
+
+use std::collections::BTreeMap;
+
+use command::{Command, Level};
+use config::{Config, Mode};
+use event::{Event, TaskSnapshot};
+
+/// Identifies a Device: [`FLEX_DEVICE`] or an extra Device the engine asked for.
+pub type DeviceId = u32;
+
+/// Flex's own Device, `manager.voiceClient`.
+pub const FLEX_DEVICE: DeviceId = 0;
+
+/// Attempts per forwarded call and per standby registration before giving up.
+const MAX_ATTEMPTS: u32 = 3;
+/// Ended calls remembered (to tell a stale active call from a foreign one).
+const ENDED_KEPT: usize = 64;
+
+/// Flex's notification for a second call on its busy Device.
+const SECOND_CALL_PROMPT: &str = "SecondVoiceCallIncoming";
+
+/// What an extra Device is for.
+#[derive(Clone, Debug, PartialEq)]
+enum Role {
+    /// Registered (or registering) and idle, waiting for the next invite.
+    Standby { registered: bool },
+    /// Answering `call` that rang on it as a standby.
+    Accepting(String),
+    /// Taking `call` over from Flex's Device.
+    Forwarding(String),
+    /// Carrying `call`.
+    InCall(String),
+}
+
+impl Role {
+    fn call(&self) -> Option<&str> {
+        match self {
+            Role::Standby { .. } => None,
+            Role::Accepting(c) | Role::Forwarding(c) | Role::InCall(c) => Some(c),
+        }
+    }
+}
+
+/// One of the agent's calls, on some Device.
+#[derive(Clone, Debug, PartialEq)]
+struct Call {
+    device: DeviceId,
+    live: bool,
+    muted: bool,
+    /// Order in which calls opened; the newest live call wins ties.
+    order: u64,
+}
+
+/// Why a timer was started.
+#[derive(Clone, Debug, PartialEq)]
+enum Timer {
+    StandbyRetry,
+    ForwardRetry(String),
+}
+
+/// The multi-call state machine. Feed it [`Event`]s with [`Engine::handle`]
+/// and carry out the [`Command`]s it returns, in order.
+#[derive(Debug, Default)]
+pub struct Engine {
+    config: Option<Config>,
+    started: bool,
+    tasks: BTreeMap<String, TaskSnapshot>,
+    selected: Option<String>,
+    /// Flex's active call as last seen or set.
+    active: Option<String>,
+    calls: BTreeMap<String, Call>,
+    /// Calls ringing on Flex's Device, not yet answered or gone.
+    flex_ringing: Vec<String>,
+    devices: BTreeMap<DeviceId, Role>,
+    next_device: DeviceId,
+    timers: BTreeMap<u32, Timer>,
+    next_timer: u32,
+    standby_failures: u32,
+    standby_given_up: bool,
+    forward_attempts: BTreeMap<String, u32>,
+    holds_in_flight: Vec<(String, String)>,
+    prompts_to_allow: u32,
+    opened: u64,
+    out: Vec<Command>,
+}
+
+impl Engine {
+    /// A new engine; nothing happens until [`Event::Start`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Handles one host fact and returns what the host must do, in order.
+    /// Call it for every event, synchronously, and carry the commands out
+    /// after it returns; events raised meanwhile are handled afterwards.
+    pub fn handle(&mut self, event: Event) -> Vec<Command> {
+        if let Event::Start { config, host } = event {
+            self.start(&config, &host);
+        } else if self.config.is_some() {
+            self.step(event);
+            self.reconcile_active();
+        }
+        std::mem::take(&mut self.out)
+    }
+
+    /// The resolved configuration, `None` while the feature is off.
+    pub fn config(&self) -> Option<&Config> {
+        self.config.as_ref()
+    }
+
+    /// Flex's active call as the engine last saw or set it.
+    pub fn active_call(&self) -> Option<&str> {
+        self.active.as_deref()
+    }
+
+    /// The agent's live calls with their mute state, oldest first.
+    pub fn live_calls(&self) -> Vec<(&str, DeviceId, bool)> {
+        let mut v: Vec<_> = self.calls.iter().filter(|(_, c)| c.live).collect();
+        v.sort_by_key(|(_, c)| c.order);
+        v.into_iter().map(|(s, c)| (s.as_str(), c.device, c.muted)).collect()
+    }
+
+    /// Extra Devices that exist, with the call each carries or takes.
+    pub fn extra_devices(&self) -> Vec<(DeviceId, Option<&str>)> {
+        self.devices.iter().map(|(d, r)| (*d, r.call())).collect()
+    }
+
+    /// The idle standby Devices (never more than one).
+    pub fn standby_devices(&self) -> Vec<DeviceId> {
+        self.devices
+            .iter()
+            .filter(|(_, r)| matches!(r, Role::Standby { .. }))
+            .map(|(d, _)| *d)
+            .collect()
+    }
+
+    /// The selected task's live call, if it has one.
+    pub fn selected_call(&self) -> Option<&str> {
+        let task = self.tasks.get(self.selected.as_deref()?)?;
+        task.agent_call().filter(|c| self.is_live(c))
+    }
+
+    // ----- start-up -----
+
+    fn start(&mut self, raw: &config::RawConfig, host: &config::HostInfo) {
+        if self.started {
+            self.log(Level::Warning, "init ran twice; the second run is ignored".into());
+            return;
+        }
+        self.started = true;
+        let report = config::read(raw, host);
+        for w in report.warnings {
+            self.log(Level::Warning, w);
+        }
+        for e in report.errors {
+            self.log(Level::Error, e);
+        }
+        if let Some(msg) = report.unworkable {
+            self.log(Level::Error, msg.clone());
+            self.notify("config", Level::Error, msg);
+        }
+        if let Some(cfg) = report.config {
+            let limit = match cfg.max_calls {
+                Some(n) => format!("at most {n} calls"),
+                None => "no call limit".into(),
+            };
+            let mode = match cfg.mode {
+                Mode::Standby => "standby",
+                Mode::Forward => "forward",
+            };
+            self.log(Level::Info, format!("on: {mode} mode, {limit}"));
+            self.out.push(Command::Enable { mode: cfg.mode });
+            self.config = Some(cfg);
+        }
+    }
+
+    // ----- events -----
+
+    fn step(&mut self, event: Event) {
+        match event {
+            Event::Start { .. } => {}
+            Event::TaskChanged(task) => {
+                self.holds_in_flight.retain(|(t, target)| {
+                    t != &task.sid
+                        || !task.participants.iter().any(|p| {
+                            p.on_hold
+                                && (p.worker_sid.as_deref() == Some(target)
+                                    || p.call_sid.as_deref() == Some(target))
+                        })
+                });
+                self.tasks.insert(task.sid.clone(), task);
+            }
+            Event::TaskRemoved { task } => {
+                self.tasks.remove(&task);
+                self.holds_in_flight.retain(|(t, _)| t != &task);
+            }
+            Event::TaskSelected { task } => self.selected = task,
+            Event::ActiveCallChanged { call } => self.active = call,
+            Event::AcceptingTask { task, is_call } => {
+                if is_call {
+                    self.mute_all_except(None);
+                    self.hold_others(Some(&task));
+                }
+            }
+            Event::Unholding { task } => self.unhold(&task),
+            Event::Monitoring => {
+                self.mute_all_except(None);
+                self.hold_others(None);
+            }
+            Event::TogglingMute => {
+                // The mute button is about to unmute the active call: silence
+                // the others first so two calls are never open at once.
+                if let Some(a) = self.active.clone() {
+                    if self.calls.get(&a).is_some_and(|c| c.live && c.muted) {
+                        self.mute_all_except(Some(&a));
+                    }
+                }
+            }
+            Event::HoldSettled { task, target, error } => {
+                self.holds_in_flight.retain(|(t, g)| !(t == &task && g == &target));
+                if let Some(reason) = error {
+                    self.log(
+                        Level::Warning,
+                        format!("could not hold participant {target} on task {task}: {reason}"),
+                    );
+                    self.notify(
+                        "hold-failed",
+                        Level::Warning,
+                        "multi-call could not put a caller on hold. Your microphone on that call is muted, but the caller may still hear the line; hold them from the task's call controls.".into(),
+                    );
+                }
+            }
+            Event::NotificationAdding { id } => self.notification_adding(&id),
+            Event::CallIncoming { device, call, busy } => self.incoming(device, call, busy),
+            Event::CallAccepted { device, call } => self.accepted(device, call),
+            Event::CallEnded { device, call } => self.ended(device, &call),
+            Event::CallMuted { device, call, muted } => {
+                let Some(c) = self.calls.get_mut(&call).filter(|c| c.device == device) else {
+                    return;
+                };
+                c.muted = muted;
+                if !muted && c.live {
+                    self.mute_all_except(Some(&call));
+                }
+            }
+            Event::DeviceRegistered { device } => {
+                if let Some(Role::Standby { registered }) = self.devices.get_mut(&device) {
+                    *registered = true;
+                    self.standby_failures = 0;
+                }
+            }
+            Event::DeviceFailed { device, code, message } => self.device_failed(device, code, &message),
+            Event::FlexDeviceReplaced => {
+                // Calls on the old Device went with it.
+                for c in self.calls.values_mut().filter(|c| c.device == FLEX_DEVICE) {
+                    c.live = false;
+                }
+                self.flex_ringing.clear();
+                self.log(Level::Info, "Flex replaced its voice Device; re-attached".into());
+                self.ensure_standby();
+            }
+            Event::TokenUpdated => {
+                let ids: Vec<_> = self.devices.keys().copied().collect();
+                self.out.extend(ids.into_iter().map(|device| Command::UpdateToken { device }));
+            }
+            Event::AudioDevicesChanged => {
+                let ids: Vec<_> = self.devices.keys().copied().collect();
+                self.out.extend(ids.into_iter().map(|device| Command::ApplyAudio { device }));
+            }
+            Event::TimerFired { timer } => match self.timers.remove(&timer) {
+                Some(Timer::StandbyRetry) => self.ensure_standby(),
+                Some(Timer::ForwardRetry(call)) => {
+                    if self.flex_ringing.contains(&call) && self.flex_busy() {
+                        self.start_forward(call);
+                    }
+                }
+                None => {}
+            },
+        }
+    }
+
+    fn notification_adding(&mut self, id: &str) {
+        if id != SECOND_CALL_PROMPT {
+            return;
+        }
+        if self.prompts_to_allow > 0 {
+            self.prompts_to_allow -= 1;
+            return;
+        }
+        if self.mode() == Some(Mode::Forward) && self.can_take_another() {
+            self.out.push(Command::Cancel);
+        }
+    }
+
+    fn incoming(&mut self, device: DeviceId, call: String, busy: bool) {
+        if device == FLEX_DEVICE {
+            if !self.flex_ringing.contains(&call) {
+                self.flex_ringing.push(call.clone());
+            }
+            let busy = busy || self.flex_busy();
+            if !busy {
+                // Flex answers it itself; make sure no other leg stays open.
+                self.mute_all_except(None);
+            } else if self.mode() != Some(Mode::Forward) {
+                self.log(
+                    Level::Warning,
+                    format!("call {call} rang on Flex's busy Device; Flex's own prompt handles it"),
+                );
+            } else if self.can_take_another() {
+                self.start_forward(call);
+            } else {
+                self.limit_reached(&call);
+            }
+            return;
+        }
+        match self.devices.get(&device) {
+            Some(Role::Standby { .. }) if self.flex_busy() && self.can_take_another() => {
+                self.mute_all_except(None);
+                self.devices.insert(device, Role::Accepting(call.clone()));
+                self.log(Level::Info, format!("answering call {call} on standby Device {device}"));
+                self.out.push(Command::AcceptCall { device, call });
+            }
+            Some(Role::Standby { .. }) if self.flex_busy() => self.limit_reached(&call),
+            Some(Role::Standby { .. }) => self.log(
+                Level::Info,
+                format!("call {call} also rang on standby Device {device}; Flex's own Device answers it"),
+            ),
+            _ => self.log(
+                Level::Warning,
+                format!("call {call} rang on Device {device}, which is not waiting for one; ignored"),
+            ),
+        }
+    }
+
+    fn limit_reached(&mut self, call: &str) {
+        let max = self.config.as_ref().and_then(|c| c.max_calls).unwrap_or(0);
+        self.log(
+            Level::Warning,
+            format!("call {call} not taken: already at max_calls ({max})"),
+        );
+        self.notify(
+            "limit",
+            Level::Warning,
+            format!("You already have {max} calls, the most multi-call allows here. End one to take another; the new call is left to Flex."),
+        );
+    }
+
+    fn accepted(&mut self, device: DeviceId, call: String) {
+        if self.calls.get(&call).is_some_and(|c| c.live && c.device == device) {
+            return; // a repeated `accept` for a call already open
+        }
+        if device == FLEX_DEVICE {
+            self.flex_ringing.retain(|c| c != &call);
+        } else {
+            match self.devices.get(&device) {
+                Some(Role::Accepting(c) | Role::Forwarding(c)) if c == &call => {
+                    self.devices.insert(device, Role::InCall(call.clone()));
+                }
+                _ => {
+                    self.log(
+                        Level::Warning,
+                        format!("call {call} opened on Device {device}, which was not taking it; ignored"),
+                    );
+                    return;
+                }
+            }
+        }
+        self.forward_attempts.remove(&call);
+        self.mute_all_except(Some(&call));
+        self.opened += 1;
+        self.calls.insert(call, Call { device, live: true, muted: false, order: self.opened });
+        self.ensure_standby();
+    }
+
+    fn ended(&mut self, device: DeviceId, call: &str) {
+        if device == FLEX_DEVICE {
+            self.flex_ringing.retain(|c| c != call);
+        }
+        if let Some(c) = self.calls.get_mut(call) {
+            if c.device == device {
+                c.live = false;
+            }
+        }
+        if device != FLEX_DEVICE && self.devices.get(&device).and_then(Role::call) == Some(call) {
+            self.destroy(device);
+        }
+        self.prune_ended();
+        self.ensure_standby();
+    }
+
+    fn device_failed(&mut self, device: DeviceId, code: u32, message: &str) {
+        let what = if code == 0 { message.to_string() } else { format!("error {code}: {message}") };
+        if device == FLEX_DEVICE {
+            self.log(Level::Info, format!("Flex's Device reported {what}"));
+            return;
+        }
+        let Some(role) = self.devices.get(&device).cloned() else { return };
+        match role {
+            Role::Standby { .. } => {
+                self.destroy(device);
+                self.standby_failures += 1;
+                if self.standby_failures < MAX_ATTEMPTS {
+                    let after = 1000 << (self.standby_failures - 1);
+                    self.log(
+                        Level::Warning,
+                        format!("standby Device {device} failed ({what}); retrying in {after} ms"),
+                    );
+                    self.start_timer(Timer::StandbyRetry, after);
+                } else {
+                    self.standby_given_up = true;
+                    self.log(
+                        Level::Error,
+                        format!("standby Device failed {MAX_ATTEMPTS} times ({what}); no line is ready for another call"),
+                    );
+                    self.notify(
+                        "standby-failed",
+                        Level::Error,
+                        "multi-call could not prepare a line for a second call. A call sent to you while you are on a call will not ring here; reload Flex to try again.".into(),
+                    );
+                }
+            }
+            Role::Accepting(call) => {
+                self.destroy(device);
+                self.calls.remove(&call);
+                self.log(Level::Error, format!("could not answer call {call} on standby Device {device} ({what})"));
+                self.notify(
+                    "answer-failed",
+                    Level::Error,
+                    "multi-call could not answer a call on a second line. The caller is still waiting; ask a colleague to take it, or end your current call.".into(),
+                );
+                self.ensure_standby();
+            }
+            Role::Forwarding(call) => {
+                self.destroy(device);
+                let attempts = self.forward_attempts.entry(call.clone()).or_insert(0);
+                *attempts += 1;
+                let attempts = *attempts;
+                if !self.flex_ringing.contains(&call) {
+                    self.log(Level::Info, format!("forwarding call {call} failed ({what}); it no longer rings"));
+                } else if attempts < MAX_ATTEMPTS {
+                    let after = 250 << (attempts - 1);
+                    self.log(
+                        Level::Warning,
+                        format!("forwarding call {call} failed ({what}); retrying in {after} ms"),
+                    );
+                    self.start_timer(Timer::ForwardRetry(call), after);
+                } else {
+                    self.forward_attempts.remove(&call);
+                    self.log(
+                        Level::Error,
+                        format!("could not take call {call} on a new Device after {MAX_ATTEMPTS} tries ({what}); left to Flex's prompt"),
+                    );
+                    self.notify(
+                        "forward-failed",
+                        Level::Error,
+                        "multi-call could not take the new call on a second line. It is still ringing: answer or reject it from Flex's prompt.".into(),
+                    );
+                    self.prompts_to_allow += 1;
+                    self.out.push(Command::RestoreFlexPrompt { call });
+                }
+            }
+            Role::InCall(call) => self.log(
+                Level::Warning,
+                format!("Device {device} carrying call {call} reported {what}"),
+            ),
+        }
+    }
+
+    // ----- decisions -----
+
+    /// Un-holding `task`: the others go silent first, then its leg opens.
+    fn unhold(&mut self, task: &str) {
+        let keep = self
+            .tasks
+            .get(task)
+            .and_then(|t| t.agent_call())
+            .filter(|c| self.is_live(c))
+            .map(str::to_string);
+        let Some(keep) = keep else { return };
+        self.mute_all_except(Some(&keep));
+        if self.calls.get(&keep).is_some_and(|c| c.muted) {
+            self.set_muted(&keep, false);
+        }
+        self.hold_others(Some(task));
+    }
+
+    /// Mutes every live, unmuted call except `keep`.
+    fn mute_all_except(&mut self, keep: Option<&str>) {
+        let targets: Vec<String> = self
+            .calls
+            .iter()
+            .filter(|(s, c)| c.live && !c.muted && Some(s.as_str()) != keep)
+            .map(|(s, _)| s.clone())
+            .collect();
+        for call in targets {
+            self.set_muted(&call, true);
+        }
+    }
+
+    fn set_muted(&mut self, call: &str, muted: bool) {
+        if let Some(c) = self.calls.get_mut(call) {
+            c.muted = muted;
+        }
+        self.out.push(Command::MuteCall { call: call.to_string(), muted });
+    }
+
+    /// Holds every joined, not-held participant other than the agent on
+    /// every assigned call task except `except`.
+    fn hold_others(&mut self, except: Option<&str>) {
+        let mut holds = Vec::new();
+        let mut missing = Vec::new();
+        for t in self.tasks.values() {
+            if !t.is_assigned_call() || Some(t.sid.as_str()) == except {
+                continue;
+            }
+            for p in t.participants.iter().filter(|p| p.joined() && !p.on_hold && !p.is_current_worker) {
+                let target = if p.kind == "worker" { &p.worker_sid } else { &p.call_sid };
+                match target {
+                    Some(target) => holds.push((t.sid.clone(), target.clone())),
+                    None => missing.push(format!("a {} participant on task {} has no sid to hold", p.kind, t.sid)),
+                }
+            }
+        }
+        for m in missing {
+            self.log(Level::Warning, m);
+        }
+        for (task, target) in holds {
+            let key = (task, target);
+            if !self.holds_in_flight.contains(&key) {
+                self.holds_in_flight.push(key.clone());
+                self.out.push(Command::HoldParticipant { task: key.0, target: key.1 });
+            }
+        }
+    }
+
+    fn start_forward(&mut self, call: String) {
+        self.mute_all_except(None);
+        let device = self.new_device(Role::Forwarding(call.clone()));
+        self.log(Level::Info, format!("taking call {call} over on new Device {device}"));
+        self.out.push(Command::CreateDevice { device, register: false });
+        self.out.push(Command::ForwardCall { device, call });
+    }
+
+    /// Standby mode keeps exactly one idle registered Device while Flex's
+    /// Device is busy and another call fits; none otherwise (two idle
+    /// registered Devices would both ring).
+    fn ensure_standby(&mut self) {
+        if self.mode() != Some(Mode::Standby) {
+            return;
+        }
+        let retry_pending = self.timers.values().any(|t| *t == Timer::StandbyRetry);
+        let need = self.flex_busy() && self.can_take_another() && !self.standby_given_up;
+        let idle = self.standby_devices();
+        if need && idle.is_empty() && !retry_pending {
+            let device = self.new_device(Role::Standby { registered: false });
+            self.out.push(Command::CreateDevice { device, register: true });
+        }
+        let keep = if need { 1 } else { 0 };
+        for device in idle.into_iter().skip(keep) {
+            self.destroy(device);
+        }
+    }
+
+    /// Keeps Flex's active call equal to the selected task's live call; else
+    /// a live call; else none. A call the engine has never seen is Flex's own
+    /// business and is left alone unless the selected task has a call.
+    fn reconcile_active(&mut self) {
+        let desired = if let Some(sel) = self.selected_call() {
+            Some(sel.to_string())
+        } else {
+            let current_ok = match self.active.as_deref() {
+                Some(a) => self.calls.get(a).map_or(true, |c| c.live),
+                None => false,
+            };
+            if current_ok {
+                return;
+            }
+            self.calls
+                .iter()
+                .filter(|(_, c)| c.live)
+                .max_by_key(|(_, c)| c.order)
+                .map(|(s, _)| s.clone())
+        };
+        if desired == self.active {
+            return;
+        }
+        match &desired {
+            Some(call) => self.out.push(Command::SetActiveCall { call: call.clone() }),
+            None => self.out.push(Command::ClearActiveCall),
+        }
+        self.active = desired;
+    }
+
+    // ----- helpers -----
+
+    fn mode(&self) -> Option<Mode> {
+        self.config.as_ref().map(|c| c.mode)
+    }
+
+    fn is_live(&self, call: &str) -> bool {
+        self.calls.get(call).is_some_and(|c| c.live)
+    }
+
+    fn flex_busy(&self) -> bool {
+        self.calls.values().any(|c| c.live && c.device == FLEX_DEVICE)
+    }
+
+    /// Whether one more call fits under `max_calls`, counting calls being taken.
+    fn can_take_another(&self) -> bool {
+        let Some(max) = self.config.as_ref().and_then(|c| c.max_calls) else { return true };
+        let live = self.calls.values().filter(|c| c.live).count();
+        let taking = self
+            .devices
+            .values()
+            .filter(|r| matches!(r, Role::Accepting(_) | Role::Forwarding(_)))
+            .count();
+        ((live + taking) as u32) < max
+    }
+
+    fn new_device(&mut self, role: Role) -> DeviceId {
+        self.next_device += 1;
+        let device = self.next_device;
+        self.devices.insert(device, role);
+        device
+    }
+
+    fn destroy(&mut self, device: DeviceId) {
+        if self.devices.remove(&device).is_some() {
+            self.out.push(Command::DestroyDevice { device });
+        }
+    }
+
+    fn start_timer(&mut self, purpose: Timer, after_ms: u32) {
+        self.next_timer += 1;
+        self.timers.insert(self.next_timer, purpose);
+        self.out.push(Command::StartTimer { timer: self.next_timer, after_ms });
+    }
+
+    fn prune_ended(&mut self) {
+        let ended = self.calls.values().filter(|c| !c.live).count();
+        if ended <= ENDED_KEPT {
+            return;
+        }
+        let mut orders: Vec<u64> = self.calls.values().filter(|c| !c.live).map(|c| c.order).collect();
+        orders.sort_unstable();
+        let cutoff = orders[ended - ENDED_KEPT];
+        let active = self.active.clone();
+        self.calls
+            .retain(|s, c| c.live || c.order >= cutoff || Some(s) == active.as_ref());
+    }
+
+    fn log(&mut self, level: Level, message: String) {
+        self.out.push(Command::Log { level, message });
+    }
+
+    fn notify(&mut self, id: &'static str, level: Level, message: String) {
+        self.out.push(Command::Notify { id, level, message });
+    }
+}
