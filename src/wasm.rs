@@ -5,6 +5,9 @@
 //! purpose because its deserializer alone would triple the wasm size.
 //! Timers requested by the engine are armed here with gloo-timers and their
 //! commands delivered through the `sink` callback given at construction.
+//! No panic hook: with `panic = "abort"` a panic traps, the shim catches the
+//! `RuntimeError`, turns multi-call off and says so once (a hook would cost
+//! kilobytes of formatting code for the same outcome).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -19,14 +22,6 @@ use crate::{Command, Engine, Event, HostInfo, Participant, Raw, RawConfig, TaskS
 pub struct Plugin {
     engine: Rc<RefCell<Engine>>,
     sink: Function,
-}
-
-fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
-        web_sys::console::error_1(&JsValue::from_str(&format!(
-            "[multi-call] internal error, multi-call turns itself off: {info}"
-        )));
-    }));
 }
 
 /// Runs `event` and turns the commands into JS, arming timers on the way.
@@ -114,7 +109,6 @@ impl Plugin {
     /// Creates the engine; `sink(commands)` receives commands caused by timers.
     #[wasm_bindgen(constructor)]
     pub fn new(sink: Function) -> Plugin {
-        install_panic_hook();
         Plugin { engine: Rc::new(RefCell::new(Engine::new())), sink }
     }
 

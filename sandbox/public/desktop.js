@@ -81,10 +81,19 @@ const control = connectControl('desktop', (msg) => {
 });
 let team = [];
 let host;
+let pluginState = 'loading';
 
 const token = async () => (await (await fetch('/api/token?identity=alice')).json()).token;
 
-host = await createFlex({
+document.getElementById('modes').replaceChildren(...Object.entries(MODES).filter(([, m]) => !m.hidden).map(([name, m]) =>
+  h('a', { href: `?mode=${name}`, class: name === modeName ? 'on' : '' }, m.label)));
+document.getElementById('config').textContent = JSON.stringify({ custom_data: configuration.custom_data,
+  sdkOptions: { voice: { ...configuration.sdkOptions.voice, sounds: '{…15 local WAVs}' } } }, null, 1);
+
+const state = () => host.manager.store.getState().flex;
+const act = (name, payload) => host.flex.Actions.invokeAction(name, payload).catch((e) => console.warn(`[desktop] ${name}:`, e?.message || e));
+
+const start = async () => createFlex({
   configuration,
   Device,
   token: await token(),
@@ -100,11 +109,15 @@ host = await createFlex({
   onChange: () => render(),
 });
 
-const pluginState = mode.multiCall.enabled ? await host.loadPlugin('/plugin/plugin-multi-call.js') : 'not loaded (mode off)';
+try {
+  host = await start();
+  pluginState = mode.multiCall.enabled ? await host.loadPlugin('/plugin/plugin-multi-call.js') : 'not loaded (mode off)';
+} catch (e) {
+  document.getElementById('notes').replaceChildren(h('li', { class: 'error' }, `desktop failed to start: ${e?.message || e}`));
+  throw e;
+}
 
 // ── rendering ─────────────────────────────────────────────────────────────
-const state = () => host.manager.store.getState().flex;
-const act = (name, payload) => host.flex.Actions.invokeAction(name, payload).catch((e) => console.warn(`[desktop] ${name}:`, e?.message || e));
 
 function meter(v) {
   const pct = Math.max(0, Math.min(100, v * 100 / 0.3));
@@ -181,10 +194,6 @@ function render() {
 
 async function refreshToken() { host.refreshToken(await token()); }
 
-document.getElementById('modes').replaceChildren(...Object.entries(MODES).filter(([, m]) => !m.hidden).map(([name, m]) =>
-  h('a', { href: `?mode=${name}`, class: name === modeName ? 'on' : '' }, m.label)));
-document.getElementById('config').textContent = JSON.stringify({ custom_data: configuration.custom_data,
-  sdkOptions: { voice: { ...configuration.sdkOptions.voice, sounds: '{…15 local WAVs}' } } }, null, 1);
 setInterval(render, 250);
 render();
 

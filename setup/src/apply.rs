@@ -68,7 +68,9 @@ impl Plan {
 
     /// Whether any workflow cannot be made safe by this tool.
     pub fn workflows_blocked(&self) -> bool {
-        self.manual.iter().any(|f| f.kind == audit::Kind::WorkflowUnreadable)
+        self.manual
+            .iter()
+            .any(|f| f.kind == audit::Kind::WorkflowUnreadable)
     }
 }
 
@@ -76,7 +78,9 @@ impl Plan {
 pub fn plan(state: &State, options: &Options) -> Plan {
     let report = audit::audit(state, options);
     let required = report.required_capacity;
-    let plan_options = PlanOptions { all_targets: options.all_targets };
+    let plan_options = PlanOptions {
+        all_targets: options.all_targets,
+    };
     let workflows = state
         .workflows
         .iter()
@@ -84,7 +88,12 @@ pub fn plan(state: &State, options: &Options) -> Plan {
             let p = workflow::plan(&wf.configuration, plan_options);
             let new = p.new_configuration.clone()?;
             Some(WorkflowChange {
-                diff: diff::unified(&workflow::pretty(&wf.configuration), &workflow::pretty(&new), "current", "proposed"),
+                diff: diff::unified(
+                    &workflow::pretty(&wf.configuration),
+                    &workflow::pretty(&new),
+                    "current",
+                    "proposed",
+                ),
                 sid: wf.sid.clone(),
                 friendly_name: wf.friendly_name.clone(),
                 original: wf.configuration.clone(),
@@ -106,9 +115,25 @@ pub fn plan(state: &State, options: &Options) -> Plan {
             _ => None,
         })
         .collect();
-    let manual = report.findings.iter().filter(|f| f.severity == Severity::Manual).cloned().collect();
-    let warnings = report.findings.iter().filter(|f| f.severity == Severity::Warning).cloned().collect();
-    Plan { workflows, capacities, manual, warnings, report }
+    let manual = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Manual)
+        .cloned()
+        .collect();
+    let warnings = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .cloned()
+        .collect();
+    Plan {
+        workflows,
+        capacities,
+        manual,
+        warnings,
+        report,
+    }
 }
 
 /// What happened to one planned change.
@@ -135,12 +160,18 @@ pub struct Results {
 impl Results {
     /// Whether any write failed.
     pub fn any_failed(&self) -> bool {
-        self.workflows.iter().chain(&self.workers).any(|(_, _, o)| matches!(o, Outcome::Failed(_)))
+        self.workflows
+            .iter()
+            .chain(&self.workers)
+            .any(|(_, _, o)| matches!(o, Outcome::Failed(_)))
     }
 
     /// Whether anything planned was not written.
     pub fn any_not_written(&self) -> bool {
-        self.workflows.iter().chain(&self.workers).any(|(_, _, o)| *o != Outcome::Written)
+        self.workflows
+            .iter()
+            .chain(&self.workers)
+            .any(|(_, _, o)| *o != Outcome::Written)
     }
 }
 
@@ -150,9 +181,16 @@ fn is_fatal(e: &ApiError) -> bool {
 }
 
 /// Writes the plan: each workflow in one request, then the capacities.
-pub fn execute(api: &Api<'_>, workspace: &str, plan: &Plan, options: &Options) -> Result<Results, ApiError> {
+pub fn execute(
+    api: &Api<'_>,
+    workspace: &str,
+    plan: &Plan,
+    options: &Options,
+) -> Result<Results, ApiError> {
     let mut results = Results::default();
-    let plan_options = PlanOptions { all_targets: options.all_targets };
+    let plan_options = PlanOptions {
+        all_targets: options.all_targets,
+    };
     for change in &plan.workflows {
         let outcome = write_workflow(api, workspace, change, plan_options);
         let outcome = match outcome {
@@ -160,39 +198,59 @@ pub fn execute(api: &Api<'_>, workspace: &str, plan: &Plan, options: &Options) -
             Err(e) if is_fatal(&e) => return Err(e),
             Err(e) => Outcome::Failed(e.to_string()),
         };
-        results.workflows.push((change.sid.clone(), change.friendly_name.clone(), outcome));
+        results
+            .workflows
+            .push((change.sid.clone(), change.friendly_name.clone(), outcome));
     }
 
     let unsafe_reason = if plan.workflows_blocked() {
-        Some("not raised: a workflow still lacks the capacity condition (see the items to change by hand), and a higher capacity would let it offer a second call to a busy agent".to_string())
-    } else if results.workflows.iter().any(|(_, _, o)| *o != Outcome::Written) {
-        Some("not raised: a workflow write did not succeed, and a higher capacity would let that workflow offer a second call to a busy agent".to_string())
+        Some("a workflow still lacks the capacity condition (see the items to change by hand), and a higher capacity would let it offer a second call to a busy agent".to_string())
+    } else if results
+        .workflows
+        .iter()
+        .any(|(_, _, o)| *o != Outcome::Written)
+    {
+        Some("a workflow write did not succeed, and a higher capacity would let that workflow offer a second call to a busy agent".to_string())
     } else {
         None
     };
     for c in &plan.capacities {
         let outcome = match &unsafe_reason {
             Some(why) => Outcome::Skipped(why.clone()),
-            None => match twilio::update_capacity(api, workspace, &c.worker_sid, &c.channel_sid, c.to) {
-                Ok(Some(got)) if got != c.to => Outcome::Failed(format!("Twilio reports capacity {got} after setting {}", c.to)),
-                Ok(_) => Outcome::Written,
-                Err(e) if is_fatal(&e) => return Err(e),
-                Err(e) => Outcome::Failed(e.to_string()),
-            },
+            None => {
+                match twilio::update_capacity(api, workspace, &c.worker_sid, &c.channel_sid, c.to) {
+                    Ok(Some(got)) if got != c.to => Outcome::Failed(format!(
+                        "Twilio reports capacity {got} after setting {}",
+                        c.to
+                    )),
+                    Ok(_) => Outcome::Written,
+                    Err(e) if is_fatal(&e) => return Err(e),
+                    Err(e) => Outcome::Failed(e.to_string()),
+                }
+            }
         };
-        results.workers.push((c.worker_sid.clone(), c.worker_name.clone(), outcome));
+        results
+            .workers
+            .push((c.worker_sid.clone(), c.worker_name.clone(), outcome));
     }
     Ok(results)
 }
 
-fn write_workflow(api: &Api<'_>, workspace: &str, change: &WorkflowChange, options: PlanOptions) -> Result<Outcome, ApiError> {
+fn write_workflow(
+    api: &Api<'_>,
+    workspace: &str,
+    change: &WorkflowChange,
+    options: PlanOptions,
+) -> Result<Outcome, ApiError> {
     let Some(new) = &change.plan.new_configuration else {
         return Ok(Outcome::Skipped("nothing to write".into()));
     };
     // Someone may have edited the workflow since it was read; writing our copy would undo their change.
     let current = twilio::get_workflow(api, workspace, &change.sid)?;
     if current.configuration != change.original {
-        return Ok(Outcome::Skipped("the workflow changed since it was read; run apply again".into()));
+        return Ok(Outcome::Skipped(
+            "the workflow changed since it was read; run apply again".into(),
+        ));
     }
     let stored = twilio::update_workflow(api, workspace, &change.sid, new)?;
     let check = workflow::plan(&stored, options);
@@ -208,8 +266,15 @@ pub fn render_text(plan: &Plan, results: Option<&Results>) -> String {
     let dry = results.is_none();
     out.push_str(&format!(
         "multi-call apply on workspace {}{}\n\n",
-        named(&plan.report.workspace.friendly_name, &plan.report.workspace.sid),
-        if dry { " (dry run: nothing is written without --yes)" } else { "" }
+        named(
+            &plan.report.workspace.friendly_name,
+            &plan.report.workspace.sid
+        ),
+        if dry {
+            " (dry run: nothing is written without --yes)"
+        } else {
+            ""
+        }
     ));
     let outcome_of = |list: &[(String, String, Outcome)], sid: &str| -> String {
         match list.iter().find(|(s, _, _)| s == sid).map(|(_, _, o)| o) {
@@ -231,8 +296,14 @@ pub fn render_text(plan: &Plan, results: Option<&Results>) -> String {
             if wf.plan.edits.len() == 1 { "s" } else { "" },
         ));
         for e in &wf.plan.edits {
-            out.push_str(&format!("  {}\n", audit::target_label(e.filter.as_deref(), &e.path)));
-            out.push_str(&format!("    - {}\n", e.before.as_deref().unwrap_or("(no expression)")));
+            out.push_str(&format!(
+                "  {}\n",
+                audit::target_label(e.filter.as_deref(), &e.path)
+            ));
+            out.push_str(&format!(
+                "    - {}\n",
+                e.before.as_deref().unwrap_or("(no expression)")
+            ));
             out.push_str(&format!("    + {}\n", e.after));
         }
         for line in wf.diff.lines() {
@@ -246,18 +317,39 @@ pub fn render_text(plan: &Plan, results: Option<&Results>) -> String {
     if plan.capacities.is_empty() {
         out.push_str("Worker voice capacity: nothing to change.\n");
     } else {
-        out.push_str(&format!("Worker voice capacity ({} workers):\n", plan.capacities.len()));
+        out.push_str(&format!(
+            "Worker voice capacity ({} workers):\n",
+            plan.capacities.len()
+        ));
+        // When every worker fared the same, say so once instead of once per worker.
+        let outcomes: Vec<&Outcome> = results.map_or(Vec::new(), |r| {
+            r.workers.iter().map(|(_, _, o)| o).collect()
+        });
+        let uniform = !outcomes.is_empty() && outcomes.iter().all(|o| *o == outcomes[0]);
         for c in &plan.capacities {
-            out.push_str(&format!("  {}: {} -> {}\n", named(&c.worker_name, &c.worker_sid), c.from, c.to));
+            out.push_str(&format!(
+                "  {}: {} -> {}\n",
+                named(&c.worker_name, &c.worker_sid),
+                c.from,
+                c.to
+            ));
+            if let (Some(r), false) = (results, uniform) {
+                out.push_str(&outcome_of(&r.workers, &c.worker_sid));
+            }
+        }
+        if uniform {
             if let Some(r) = results {
-                let o = outcome_of(&r.workers, &c.worker_sid);
-                out.push_str(&format!("  {}", o.trim_start()));
+                let first = &r.workers[0].0;
+                out.push_str(&outcome_of(&r.workers, first).replacen("=>", "=> all:", 1));
             }
         }
     }
     out.push('\n');
     if !plan.manual.is_empty() {
-        out.push_str(&format!("Not changed by this tool ({}):\n", plan.manual.len()));
+        out.push_str(&format!(
+            "Not changed by this tool ({}):\n",
+            plan.manual.len()
+        ));
         for f in &plan.manual {
             out.push_str(&format!("  - {}: {}\n", f.subject, f.message));
             if !f.remedy.is_empty() {
@@ -267,12 +359,17 @@ pub fn render_text(plan: &Plan, results: Option<&Results>) -> String {
         out.push('\n');
     }
     if !plan.warnings.is_empty() {
-        out.push_str(&format!("{} warning(s); run `audit` to read them.\n", plan.warnings.len()));
+        out.push_str(&format!(
+            "{} warning(s); run `audit` to read them.\n",
+            plan.warnings.len()
+        ));
     }
     out.push_str(match results {
         None if plan.has_changes() => "Result: run again with --yes to write these changes.\n",
         None => "Result: nothing to write.\n",
-        Some(r) if r.any_failed() => "Result: some writes FAILED (see above); what failed is unchanged.\n",
+        Some(r) if r.any_failed() => {
+            "Result: some writes FAILED (see above); what failed is unchanged.\n"
+        }
         Some(r) if r.any_not_written() => "Result: some changes were skipped (see above).\n",
         Some(_) => "Result: all changes written.\n",
     });

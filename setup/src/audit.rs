@@ -34,6 +34,8 @@ pub enum Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
+    /// The workspace is single-tasking, so capacities above 1 have no effect.
+    WorkspaceSingleTasking,
     /// A worker's voice capacity is below what multi-call needs.
     WorkerCapacity,
     /// A worker has no voice channel at all.
@@ -99,7 +101,11 @@ pub struct Counts {
 
 /// The voice capacity needed: `--max-calls`, else Flex's `max_calls`, else 2.
 pub fn required_capacity(options: &Options, flex: Option<&FlexCheck>) -> i64 {
-    options.max_calls.or_else(|| flex.and_then(|f| f.max_calls)).unwrap_or(2).max(2)
+    options
+        .max_calls
+        .or_else(|| flex.and_then(|f| f.max_calls))
+        .unwrap_or(2)
+        .max(2)
 }
 
 /// The Flex check, when the configuration was read.
@@ -129,15 +135,33 @@ pub fn target_label(filter: Option<&str>, path: &str) -> String {
 
 /// A worker's voice capacity once `apply` has run.
 fn capacity_after_apply(worker: &Worker, required: i64) -> Option<i64> {
-    worker.voice_capacity.map(|c| if worker.voice_channel_sid.is_some() { c.max(required) } else { c })
+    worker.voice_capacity.map(|c| {
+        if worker.voice_channel_sid.is_some() {
+            c.max(required)
+        } else {
+            c
+        }
+    })
 }
 
 /// Builds the report from what was read.
 pub fn audit(state: &State, options: &Options) -> Report {
     let flex = flex_check(state, options);
     let required = required_capacity(options, flex.as_ref());
-    let plan_options = PlanOptions { all_targets: options.all_targets };
+    let plan_options = PlanOptions {
+        all_targets: options.all_targets,
+    };
     let mut findings = Vec::new();
+
+    if state.workspace.multi_task_enabled == Some(false) {
+        findings.push(Finding {
+            kind: Kind::WorkspaceSingleTasking,
+            severity: Severity::Manual,
+            subject: format!("workspace {}", named(&state.workspace.friendly_name, &state.workspace.sid)),
+            message: "multi-tasking is off, so a worker never gets a second task whatever its capacity".into(),
+            remedy: "turn multi-tasking on for the workspace (TaskRouter settings, or MultiTaskEnabled=true); Flex workspaces have it on by default".into(),
+        });
+    }
 
     for w in &state.workers {
         let subject = format!("worker {}", named(&w.friendly_name, &w.sid));
@@ -147,7 +171,8 @@ pub fn audit(state: &State, options: &Options) -> Report {
                 severity: Severity::Manual,
                 subject,
                 message: "has no voice channel".into(),
-                remedy: "check that the workspace has a TaskChannel with unique name \"voice\"".into(),
+                remedy: "check that the workspace has a TaskChannel with unique name \"voice\""
+                    .into(),
             }),
             Some(c) if c < required => findings.push(Finding {
                 kind: Kind::WorkerCapacity,
@@ -162,12 +187,22 @@ pub fn audit(state: &State, options: &Options) -> Report {
 
     for wf in &state.workflows {
         let subject = format!("workflow {}", named(&wf.friendly_name, &wf.sid));
-        findings.extend(workflow_findings(&subject, &workflow::plan(&wf.configuration, plan_options)));
+        findings.extend(workflow_findings(
+            &subject,
+            &workflow::plan(&wf.configuration, plan_options),
+        ));
     }
 
     for q in state.queues.iter().filter(|q| q.transfer_target) {
-        let members: Vec<&Worker> = state.workers.iter().filter(|w| q.member_sids.contains(&w.sid)).collect();
-        let multi = members.iter().filter(|w| capacity_after_apply(w, required).is_some_and(|c| c > 1)).count();
+        let members: Vec<&Worker> = state
+            .workers
+            .iter()
+            .filter(|w| q.member_sids.contains(&w.sid))
+            .collect();
+        let multi = members
+            .iter()
+            .filter(|w| capacity_after_apply(w, required).is_some_and(|c| c > 1))
+            .count();
         if multi > 0 {
             findings.push(Finding {
                 kind: Kind::TransferQueue,
@@ -217,7 +252,11 @@ pub fn audit(state: &State, options: &Options) -> Report {
         workspace: state.workspace.clone(),
         required_capacity: required,
         flex,
-        counts: Counts { workers: state.workers.len(), workflows: state.workflows.len(), queues: state.queues.len() },
+        counts: Counts {
+            workers: state.workers.len(),
+            workflows: state.workflows.len(),
+            queues: state.queues.len(),
+        },
         findings,
         needs_change,
     }
@@ -251,7 +290,9 @@ pub fn workflow_findings(subject: &str, plan: &WorkflowPlan) -> Vec<Finding> {
             subject: format!("{subject}, {}", target_label(e.filter.as_deref(), &e.path)),
             message: match &e.before {
                 Some(b) => format!("target worker expression lacks the capacity condition: {b}"),
-                None => "target has no worker expression, so it lacks the capacity condition".into(),
+                None => {
+                    "target has no worker expression, so it lacks the capacity condition".into()
+                }
             },
             remedy: format!("apply sets it to: {}", e.after),
         });
@@ -262,7 +303,8 @@ pub fn workflow_findings(subject: &str, plan: &WorkflowPlan) -> Vec<Finding> {
             severity: Severity::Warning,
             subject: format!("{subject}, {}", target_label(s.filter.as_deref(), &s.path)),
             message: format!("left as is: {}", s.reason),
-            remedy: "nothing, unless this target is not a transfer; then run with --all-targets".into(),
+            remedy: "nothing, unless this target is not a transfer; then run with --all-targets"
+                .into(),
         });
     }
     if let Some(q) = &plan.default_queue {
@@ -293,13 +335,22 @@ pub fn render_text(report: &Report) -> String {
             if f.enabled { "enabled" } else { "disabled" },
             f.configured_mode.as_str(),
             f.effective_mode.as_str(),
-            f.allow_incoming_while_busy.map_or("unset".to_string(), |b| b.to_string()),
+            f.allow_incoming_while_busy
+                .map_or("unset".to_string(), |b| b.to_string()),
             f.ui_version.as_deref().unwrap_or("unknown"),
         ));
     }
     out.push('\n');
-    for (title, sev) in [("To change with `apply --yes`", Severity::Change), ("To change by hand", Severity::Manual), ("Warnings", Severity::Warning)] {
-        let items: Vec<&Finding> = report.findings.iter().filter(|f| f.severity == sev).collect();
+    for (title, sev) in [
+        ("To change with `apply --yes`", Severity::Change),
+        ("To change by hand", Severity::Manual),
+        ("Warnings", Severity::Warning),
+    ] {
+        let items: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == sev)
+            .collect();
         if items.is_empty() {
             continue;
         }
@@ -312,6 +363,10 @@ pub fn render_text(report: &Report) -> String {
         }
         out.push('\n');
     }
-    out.push_str(if report.needs_change { "Result: changes needed.\n" } else { "Result: nothing needs changing.\n" });
+    out.push_str(if report.needs_change {
+        "Result: changes needed.\n"
+    } else {
+        "Result: nothing needs changing.\n"
+    });
     out
 }

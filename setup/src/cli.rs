@@ -78,7 +78,14 @@ pub struct Args {
 pub fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut command = None;
     let mut yes = false;
-    let mut parsed = Args { command: Command::Help, workspace: None, workers: None, skip_flex: false, json: false, options: Options::default() };
+    let mut parsed = Args {
+        command: Command::Help,
+        workspace: None,
+        workers: None,
+        skip_flex: false,
+        json: false,
+        options: Options::default(),
+    };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -86,13 +93,26 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             _ => (arg.as_str(), None),
         };
         let mut value = |name: &str| -> Result<String, String> {
-            inline.clone().or_else(|| it.next().cloned()).ok_or_else(|| format!("{name} needs a value"))
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| format!("{name} needs a value"))
         };
         match flag {
             "audit" if command.is_none() => command = Some(Command::Audit),
             "apply" if command.is_none() => command = Some(Command::Apply { yes: false }),
-            "help" | "-h" | "--help" => return Ok(Args { command: Command::Help, ..parsed }),
-            "-V" | "--version" => return Ok(Args { command: Command::Version, ..parsed }),
+            "help" | "-h" | "--help" => {
+                return Ok(Args {
+                    command: Command::Help,
+                    ..parsed
+                })
+            }
+            "-V" | "--version" => {
+                return Ok(Args {
+                    command: Command::Version,
+                    ..parsed
+                })
+            }
             "--yes" | "-y" => yes = true,
             "--json" => parsed.json = true,
             "--skip-flex" => parsed.skip_flex = true,
@@ -101,11 +121,15 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             "--workers" => parsed.workers = Some(value("--workers")?),
             "--mode" => {
                 let v = value("--mode")?;
-                parsed.options.mode = Some(Mode::parse(&v).ok_or_else(|| format!("--mode must be auto, standby or forward, not '{v}'"))?);
+                parsed.options.mode = Some(Mode::parse(&v).ok_or_else(|| {
+                    format!("--mode must be auto, standby or forward, not '{v}'")
+                })?);
             }
             "--max-calls" => {
                 let v = value("--max-calls")?;
-                let n: i64 = v.parse().map_err(|_| format!("--max-calls must be a whole number, not '{v}'"))?;
+                let n: i64 = v
+                    .parse()
+                    .map_err(|_| format!("--max-calls must be a whole number, not '{v}'"))?;
                 if n < 2 {
                     return Err(format!("--max-calls must be at least 2 (multi-call means two calls or more), not {n}"));
                 }
@@ -140,7 +164,11 @@ pub struct Env {
 
 /// Reads the environment through `get`, so tests need not touch the process's own.
 pub fn read_env(get: &dyn Fn(&str) -> Option<String>) -> Result<Env, String> {
-    let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let get = |k: &str| {
+        get(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
     let credentials = match (get("TWILIO_API_KEY"), get("TWILIO_API_SECRET"), get("TWILIO_ACCOUNT_SID"), get("TWILIO_AUTH_TOKEN")) {
         (Some(key), Some(secret), _, _) => Credentials::new(key, secret),
         (Some(_), None, _, _) => return Err("TWILIO_API_KEY is set but TWILIO_API_SECRET is not".into()),
@@ -150,17 +178,25 @@ pub fn read_env(get: &dyn Fn(&str) -> Option<String>) -> Result<Env, String> {
     };
     let mut retry = RetryPolicy::default();
     if let Some(ms) = get("MULTI_CALL_SETUP_RETRY_BASE_MS") {
-        let ms: u64 = ms.parse().map_err(|_| "MULTI_CALL_SETUP_RETRY_BASE_MS must be a number of milliseconds")?;
+        let ms: u64 = ms
+            .parse()
+            .map_err(|_| "MULTI_CALL_SETUP_RETRY_BASE_MS must be a number of milliseconds")?;
         retry.base_delay = Duration::from_millis(ms);
         retry.max_delay = retry.max_delay.min(Duration::from_millis(ms.max(1) * 16));
     }
     if let Some(n) = get("MULTI_CALL_SETUP_RETRY_ATTEMPTS") {
-        retry.attempts = n.parse().ok().filter(|n| *n >= 1).ok_or("MULTI_CALL_SETUP_RETRY_ATTEMPTS must be a number of at least 1")?;
+        retry.attempts = n
+            .parse()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or("MULTI_CALL_SETUP_RETRY_ATTEMPTS must be a number of at least 1")?;
     }
     Ok(Env {
         credentials,
-        taskrouter_base: get("TWILIO_TASKROUTER_BASE_URL").unwrap_or_else(|| "https://taskrouter.twilio.com".into()),
-        flex_base: get("TWILIO_FLEX_BASE_URL").unwrap_or_else(|| "https://flex-api.twilio.com".into()),
+        taskrouter_base: get("TWILIO_TASKROUTER_BASE_URL")
+            .unwrap_or_else(|| "https://taskrouter.twilio.com".into()),
+        flex_base: get("TWILIO_FLEX_BASE_URL")
+            .unwrap_or_else(|| "https://flex-api.twilio.com".into()),
         workspace: get("TWILIO_WORKSPACE_SID"),
         retry,
     })
@@ -187,16 +223,33 @@ mod tests {
     #[test]
     fn rejects_bad_input_by_name() {
         assert!(args("audit --yes").unwrap_err().contains("--yes"));
-        assert!(args("audit --max-calls 1").unwrap_err().contains("at least 2"));
+        assert!(args("audit --max-calls 1")
+            .unwrap_err()
+            .contains("at least 2"));
         assert!(args("audit --frob").unwrap_err().contains("--frob"));
         assert!(args("").unwrap_err().contains("audit or apply"));
     }
 
     #[test]
     fn api_key_wins_and_half_credentials_are_named() {
-        let env = |pairs: &'static [(&'static str, &'static str)]| move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string());
-        let e = read_env(&env(&[("TWILIO_API_KEY", "SK1"), ("TWILIO_API_SECRET", "x"), ("TWILIO_ACCOUNT_SID", "AC1"), ("TWILIO_AUTH_TOKEN", "y")])).unwrap();
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let e = read_env(&env(&[
+            ("TWILIO_API_KEY", "SK1"),
+            ("TWILIO_API_SECRET", "x"),
+            ("TWILIO_ACCOUNT_SID", "AC1"),
+            ("TWILIO_AUTH_TOKEN", "y"),
+        ]))
+        .unwrap();
         assert_eq!(e.credentials.username, "SK1");
-        assert!(read_env(&env(&[("TWILIO_ACCOUNT_SID", "AC1")])).unwrap_err().contains("TWILIO_AUTH_TOKEN"));
+        assert!(read_env(&env(&[("TWILIO_ACCOUNT_SID", "AC1")]))
+            .unwrap_err()
+            .contains("TWILIO_AUTH_TOKEN"));
     }
 }

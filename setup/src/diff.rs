@@ -17,7 +17,11 @@ fn lcs_lines<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<Line<'a>> {
     let mut table = vec![vec![0u32; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            table[i][j] = if a[i] == b[j] { table[i + 1][j + 1] + 1 } else { table[i + 1][j].max(table[i][j + 1]) };
+            table[i][j] = if a[i] == b[j] {
+                table[i + 1][j + 1] + 1
+            } else {
+                table[i + 1][j].max(table[i][j + 1])
+            };
         }
     }
     let (mut i, mut j, mut out) = (0, 0, Vec::new());
@@ -44,7 +48,12 @@ pub fn unified(old: &str, new: &str, old_label: &str, new_label: &str) -> String
     let a: Vec<&str> = old.lines().collect();
     let b: Vec<&str> = new.lines().collect();
     let lines = lcs_lines(&a, &b);
-    let changed: Vec<usize> = lines.iter().enumerate().filter(|(_, l)| !matches!(l, Line::Same(_))).map(|(i, _)| i).collect();
+    let changed: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !matches!(l, Line::Same(_)))
+        .map(|(i, _)| i)
+        .collect();
     if changed.is_empty() {
         return String::new();
     }
@@ -83,7 +92,25 @@ mod tests {
     fn shows_only_the_changed_line_with_context() {
         let old = "a\nb\nc\nd\ne\nf\ng\n";
         let new = "a\nb\nc\nD\ne\nf\ng\n";
-        assert_eq!(unified(old, new, "old", "new"), "--- old\n+++ new\n@@\n b\n c\n-d\n+D\n e\n f\n");
+        assert_eq!(
+            unified(old, new, "old", "new"),
+            "--- old\n+++ new\n@@\n b\n c\n-d\n+D\n e\n f\n"
+        );
+    }
+
+    #[test]
+    fn distant_changes_get_separate_hunks_and_every_changed_line_shows() {
+        let old: String = (0..30).map(|i| format!("l{i}\n")).collect();
+        let new = old
+            .replace("l3\n", "L3\n")
+            .replace("l20\n", "l20\nadded\n")
+            .replace("l29\n", "");
+        let d = unified(&old, &new, "a", "b");
+        assert_eq!(d.matches("@@").count(), 3, "{d}");
+        for line in ["-l3", "+L3", "+added", "-l29"] {
+            assert!(d.lines().any(|l| l == line), "{line} missing in {d}");
+        }
+        assert!(!d.contains(" l10\n"), "far context is left out: {d}");
     }
 
     #[test]

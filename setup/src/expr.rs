@@ -154,7 +154,10 @@ fn column_of(text: &str, byte: usize) -> usize {
 }
 
 fn error_at(text: &str, byte: usize, message: impl Into<String>) -> ParseError {
-    ParseError { column: column_of(text, byte), message: message.into() }
+    ParseError {
+        column: column_of(text, byte),
+        message: message.into(),
+    }
 }
 
 fn is_ident_start(c: char) -> bool {
@@ -176,13 +179,34 @@ fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
             continue;
         }
         let start = i;
-        let single = |tok: Tok| Token { tok, span: Span { start, end: start + 1 } };
+        let single = |tok: Tok| Token {
+            tok,
+            span: Span {
+                start,
+                end: start + 1,
+            },
+        };
         match c {
-            '(' => { out.push(single(Tok::LParen)); i += 1; }
-            ')' => { out.push(single(Tok::RParen)); i += 1; }
-            '[' => { out.push(single(Tok::LBracket)); i += 1; }
-            ']' => { out.push(single(Tok::RBracket)); i += 1; }
-            ',' => { out.push(single(Tok::Comma)); i += 1; }
+            '(' => {
+                out.push(single(Tok::LParen));
+                i += 1;
+            }
+            ')' => {
+                out.push(single(Tok::RParen));
+                i += 1;
+            }
+            '[' => {
+                out.push(single(Tok::LBracket));
+                i += 1;
+            }
+            ']' => {
+                out.push(single(Tok::RBracket));
+                i += 1;
+            }
+            ',' => {
+                out.push(single(Tok::Comma));
+                i += 1;
+            }
             '=' | '!' | '<' | '>' => {
                 let two = text.get(i..i + 2).unwrap_or("");
                 let (op, len) = match (c, two) {
@@ -195,17 +219,32 @@ fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
                     ('<', _) => (CmpOp::Lt, 1),
                     _ => return Err(error_at(text, i, "'!' must be followed by '='")),
                 };
-                out.push(Token { tok: Tok::Op(op), span: Span { start, end: i + len } });
+                out.push(Token {
+                    tok: Tok::Op(op),
+                    span: Span {
+                        start,
+                        end: i + len,
+                    },
+                });
                 i += len;
             }
             '"' | '\'' => {
                 let (value, end) = lex_string(text, i, c)?;
-                out.push(Token { tok: Tok::Value(Value::Str(value)), span: Span { start, end } });
+                out.push(Token {
+                    tok: Tok::Value(Value::Str(value)),
+                    span: Span { start, end },
+                });
                 i = end;
             }
-            c if c.is_ascii_digit() || (c == '-' && next_is_digit(text, i + 1)) || (c == '.' && next_is_digit(text, i + 1)) => {
+            c if c.is_ascii_digit()
+                || (c == '-' && next_is_digit(text, i + 1))
+                || (c == '.' && next_is_digit(text, i + 1)) =>
+            {
                 let end = lex_number(text, i)?;
-                out.push(Token { tok: Tok::Value(Value::Num(text[i..end].to_string())), span: Span { start, end } });
+                out.push(Token {
+                    tok: Tok::Value(Value::Num(text[i..end].to_string())),
+                    span: Span { start, end },
+                });
                 i = end;
             }
             c if is_ident_start(c) => {
@@ -223,7 +262,10 @@ fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
                     "NULL" => Tok::Value(Value::Null),
                     _ => Tok::Value(Value::Ident(word.to_string())),
                 };
-                out.push(Token { tok, span: Span { start, end } });
+                out.push(Token {
+                    tok,
+                    span: Span { start, end },
+                });
                 i = end;
             }
             other => return Err(error_at(text, i, format!("unexpected character '{other}'"))),
@@ -249,7 +291,11 @@ fn lex_string(text: &str, start: usize, quote: char) -> Result<(String, usize), 
             c => value.push(c),
         }
     }
-    Err(error_at(text, start, format!("string opened with {quote} is never closed")))
+    Err(error_at(
+        text,
+        start,
+        format!("string opened with {quote} is never closed"),
+    ))
 }
 
 fn lex_number(text: &str, start: usize) -> Result<usize, ParseError> {
@@ -266,7 +312,11 @@ fn lex_number(text: &str, start: usize) -> Result<usize, ParseError> {
         i += 1;
     }
     if dots > 1 || text[start..i].ends_with('.') {
-        return Err(error_at(text, start, format!("malformed number '{}'", &text[start..i])));
+        return Err(error_at(
+            text,
+            start,
+            format!("malformed number '{}'", &text[start..i]),
+        ));
     }
     if i < bytes.len() && (bytes[i].is_ascii_alphabetic() || bytes[i] == b'_') {
         return Err(error_at(text, i, "a number runs into a name"));
@@ -307,7 +357,9 @@ impl Parser<'_> {
     }
 
     fn here(&self) -> usize {
-        self.toks.get(self.pos).map_or(self.text.len(), |t| t.span.start)
+        self.toks
+            .get(self.pos)
+            .map_or(self.text.len(), |t| t.span.start)
     }
 
     fn describe_here(&self) -> String {
@@ -318,7 +370,11 @@ impl Parser<'_> {
     }
 
     fn fail<T>(&self, expected: &str) -> Result<T, ParseError> {
-        Err(error_at(self.text, self.here(), format!("expected {expected}, found {}", self.describe_here())))
+        Err(error_at(
+            self.text,
+            self.here(),
+            format!("expected {expected}, found {}", self.describe_here()),
+        ))
     }
 
     fn or_expr(&mut self) -> Result<Node, ParseError> {
@@ -331,8 +387,14 @@ impl Parser<'_> {
             self.pos += 1;
             parts.push(self.and_expr()?);
         }
-        let span = Span { start: parts[0].span.start, end: parts[parts.len() - 1].span.end };
-        Ok(Node { expr: Expr::Or(parts), span })
+        let span = Span {
+            start: parts[0].span.start,
+            end: parts[parts.len() - 1].span.end,
+        };
+        Ok(Node {
+            expr: Expr::Or(parts),
+            span,
+        })
     }
 
     fn and_expr(&mut self) -> Result<Node, ParseError> {
@@ -345,8 +407,14 @@ impl Parser<'_> {
             self.pos += 1;
             parts.push(self.not_expr()?);
         }
-        let span = Span { start: parts[0].span.start, end: parts[parts.len() - 1].span.end };
-        Ok(Node { expr: Expr::And(parts), span })
+        let span = Span {
+            start: parts[0].span.start,
+            end: parts[parts.len() - 1].span.end,
+        };
+        Ok(Node {
+            expr: Expr::And(parts),
+            span,
+        })
     }
 
     fn not_expr(&mut self) -> Result<Node, ParseError> {
@@ -354,8 +422,14 @@ impl Parser<'_> {
             let start = self.here();
             self.pos += 1;
             let inner = self.not_expr()?;
-            let span = Span { start, end: inner.span.end };
-            return Ok(Node { expr: Expr::Not(Box::new(inner)), span });
+            let span = Span {
+                start,
+                end: inner.span.end,
+            };
+            return Ok(Node {
+                expr: Expr::Not(Box::new(inner)),
+                span,
+            });
         }
         self.comparison()
     }
@@ -370,14 +444,22 @@ impl Parser<'_> {
             }
             let end = self.toks[self.pos].span.end;
             self.pos += 1;
-            return Ok(Node { expr: Expr::Paren(Box::new(inner)), span: Span { start, end } });
+            return Ok(Node {
+                expr: Expr::Paren(Box::new(inner)),
+                span: Span { start, end },
+            });
         }
         let start = self.here();
         let left = self.value()?;
         let op = match self.peek() {
             Some(Tok::Op(op)) => Some(*op),
             // `NOT IN` is the only place NOT follows a value.
-            Some(Tok::Not) if matches!(self.toks.get(self.pos + 1).map(|t| &t.tok), Some(Tok::Op(CmpOp::In))) => {
+            Some(Tok::Not)
+                if matches!(
+                    self.toks.get(self.pos + 1).map(|t| &t.tok),
+                    Some(Tok::Op(CmpOp::In))
+                ) =>
+            {
                 self.pos += 1;
                 Some(CmpOp::NotIn)
             }
@@ -385,12 +467,18 @@ impl Parser<'_> {
         };
         let Some(op) = op else {
             let end = self.toks[self.pos - 1].span.end;
-            return Ok(Node { expr: Expr::Atom(left), span: Span { start, end } });
+            return Ok(Node {
+                expr: Expr::Atom(left),
+                span: Span { start, end },
+            });
         };
         self.pos += 1;
         let right = self.value()?;
         let end = self.toks[self.pos - 1].span.end;
-        Ok(Node { expr: Expr::Cmp(left, op, right), span: Span { start, end } })
+        Ok(Node {
+            expr: Expr::Cmp(left, op, right),
+            span: Span { start, end },
+        })
     }
 
     fn value(&mut self) -> Result<Value, ParseError> {
@@ -494,11 +582,13 @@ pub enum Edit {
 /// Returns the expression with the capacity condition ANDed in, keeping the
 /// original text intact; `None` or blank means "no expression yet".
 pub fn ensure_capacity_condition(original: Option<&str>) -> Result<Edit, ParseError> {
-    let text = original.unwrap_or("").trim();
+    let raw = original.unwrap_or("");
+    let text = raw.trim();
     if text.is_empty() {
         return Ok(Edit::Changed(CAPACITY_CONDITION.to_string()));
     }
-    let node = parse(text)?;
+    // Parse the untrimmed text so error columns match what the admin sees.
+    let node = parse(raw)?;
     if has_capacity_condition(&node) {
         return Ok(Edit::Unchanged);
     }
@@ -508,9 +598,15 @@ pub fn ensure_capacity_condition(original: Option<&str>) -> Result<Edit, ParseEr
         format!("({text}) AND {CAPACITY_CONDITION}")
     };
     // A self-check, so a bug here refuses instead of writing a wrong routing rule.
-    let check = parse(&new).map_err(|e| ParseError { column: e.column, message: format!("internal error building '{new}': {}", e.message) })?;
+    let check = parse(&new).map_err(|e| ParseError {
+        column: e.column,
+        message: format!("internal error building '{new}': {}", e.message),
+    })?;
     if !has_capacity_condition(&check) {
-        return Err(ParseError { column: 1, message: format!("internal error: '{new}' does not hold the condition") });
+        return Err(ParseError {
+            column: 1,
+            message: format!("internal error: '{new}' does not hold the condition"),
+        });
     }
     Ok(Edit::Changed(new))
 }
@@ -596,28 +692,43 @@ mod tests {
 
     #[test]
     fn appends_to_a_single_comparison() {
-        assert_eq!(edit("worker.skill == 'sales'"), format!("worker.skill == 'sales' AND {CAPACITY_CONDITION}"));
+        assert_eq!(
+            edit("worker.skill == 'sales'"),
+            format!("worker.skill == 'sales' AND {CAPACITY_CONDITION}")
+        );
     }
 
     #[test]
     fn wraps_an_or() {
-        assert_eq!(edit("a == 1 OR b == 2"), format!("(a == 1 OR b == 2) AND {CAPACITY_CONDITION}"));
+        assert_eq!(
+            edit("a == 1 OR b == 2"),
+            format!("(a == 1 OR b == 2) AND {CAPACITY_CONDITION}")
+        );
     }
 
     #[test]
     fn wraps_a_leading_not() {
-        assert_eq!(edit("NOT a HAS 'x'"), format!("(NOT a HAS 'x') AND {CAPACITY_CONDITION}"));
+        assert_eq!(
+            edit("NOT a HAS 'x'"),
+            format!("(NOT a HAS 'x') AND {CAPACITY_CONDITION}")
+        );
     }
 
     #[test]
     fn keeps_a_plain_and_chain_flat() {
-        assert_eq!(edit("a == 1 AND (b == 2 OR c == 3)"), format!("a == 1 AND (b == 2 OR c == 3) AND {CAPACITY_CONDITION}"));
+        assert_eq!(
+            edit("a == 1 AND (b == 2 OR c == 3)"),
+            format!("a == 1 AND (b == 2 OR c == 3) AND {CAPACITY_CONDITION}")
+        );
     }
 
     #[test]
     fn leaves_an_expression_that_already_has_it() {
         let s = format!("skills HAS 'x' AND {CAPACITY_CONDITION}");
-        assert_eq!(ensure_capacity_condition(Some(&s)).unwrap(), Edit::Unchanged);
+        assert_eq!(
+            ensure_capacity_condition(Some(&s)).unwrap(),
+            Edit::Unchanged
+        );
         let s = "(worker.channel.voice.available_capacity_percentage=100) and x IN ['a']";
         assert_eq!(ensure_capacity_condition(Some(s)).unwrap(), Edit::Unchanged);
     }
@@ -639,7 +750,11 @@ mod tests {
 
     #[test]
     fn transfer_targets_are_recognised() {
-        assert!(names_one_worker(&parse("task.targetSid == worker.sid").unwrap()));
-        assert!(!names_one_worker(&parse("worker.sid IN task.team").unwrap()));
+        assert!(names_one_worker(
+            &parse("task.targetSid == worker.sid").unwrap()
+        ));
+        assert!(!names_one_worker(
+            &parse("worker.sid IN task.team").unwrap()
+        ));
     }
 }

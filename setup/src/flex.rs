@@ -84,11 +84,21 @@ pub fn check(config: &Value, wanted: Option<Mode>) -> FlexCheck {
     let feature = ui.pointer("/custom_data/features/multi_call");
     let mut problems = Vec::new();
 
-    let enabled = feature.and_then(|f| f.get("enabled")).and_then(Value::as_bool).unwrap_or(false);
+    let enabled = feature
+        .and_then(|f| f.get("enabled"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     match feature {
-        None => problems.push("ui_attributes.custom_data.features.multi_call is missing; multi-call is off".to_string()),
-        Some(f) if !f.is_object() => problems.push("ui_attributes.custom_data.features.multi_call must be an object".to_string()),
-        Some(_) if !enabled => problems.push("ui_attributes.custom_data.features.multi_call.enabled is not true; multi-call is off".to_string()),
+        None => problems.push(
+            "ui_attributes.custom_data.features.multi_call is missing; multi-call is off"
+                .to_string(),
+        ),
+        Some(f) if !f.is_object() => problems
+            .push("ui_attributes.custom_data.features.multi_call must be an object".to_string()),
+        Some(_) if !enabled => problems.push(
+            "ui_attributes.custom_data.features.multi_call.enabled is not true; multi-call is off"
+                .to_string(),
+        ),
         Some(_) => {}
     }
 
@@ -104,7 +114,11 @@ pub fn check(config: &Value, wanted: Option<Mode>) -> FlexCheck {
     };
     if let Some(w) = wanted {
         if w != configured_mode {
-            problems.push(format!("features.multi_call.mode is \"{}\" but \"{}\" was asked for", configured_mode.as_str(), w.as_str()));
+            problems.push(format!(
+                "features.multi_call.mode is \"{}\" but \"{}\" was asked for",
+                configured_mode.as_str(),
+                w.as_str()
+            ));
         }
     }
     let mode = wanted.unwrap_or(configured_mode);
@@ -114,7 +128,9 @@ pub fn check(config: &Value, wanted: Option<Mode>) -> FlexCheck {
         Some(v) => match v.as_i64() {
             Some(n) if n >= 2 => Some(n),
             _ => {
-                problems.push(format!("features.multi_call.max_calls is {v}; it must be an integer of at least 2"));
+                problems.push(format!(
+                    "features.multi_call.max_calls is {v}; it must be an integer of at least 2"
+                ));
                 None
             }
         },
@@ -123,8 +139,14 @@ pub fn check(config: &Value, wanted: Option<Mode>) -> FlexCheck {
     let aiwb_value = ui.pointer("/sdkOptions/voice/allowIncomingWhileBusy");
     let allow_incoming_while_busy = aiwb_value.and_then(Value::as_bool);
     let busy_false = allow_incoming_while_busy == Some(false);
-    let ui_version = config.get("ui_version").and_then(Value::as_str).map(str::to_string);
-    let old_ui = ui_version.as_deref().and_then(major_minor).is_some_and(|v| v < FORWARD_MIN_UI);
+    let ui_version = config
+        .get("ui_version")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let old_ui = ui_version
+        .as_deref()
+        .and_then(major_minor)
+        .is_some_and(|v| v < FORWARD_MIN_UI);
 
     let effective_mode = match mode {
         Mode::Auto if busy_false => Mode::Standby,
@@ -141,7 +163,11 @@ pub fn check(config: &Value, wanted: Option<Mode>) -> FlexCheck {
         _ => {}
     }
     if effective_mode == Mode::Forward && old_ui {
-        let why = if mode == Mode::Auto { "auto mode picks forward here (allowIncomingWhileBusy is not false), and forward" } else { "forward mode" };
+        let why = if mode == Mode::Auto {
+            "auto mode picks forward here (allowIncomingWhileBusy is not false), and forward"
+        } else {
+            "forward mode"
+        };
         problems.push(format!(
             "{why} needs Flex UI 2.8 or later; ui_version is {}",
             ui_version.as_deref().unwrap_or("?")
@@ -155,14 +181,27 @@ pub fn check(config: &Value, wanted: Option<Mode>) -> FlexCheck {
         }
         let mut fix = json!({ "custom_data": { "features": { "multi_call": feature } } });
         match mode {
-            Mode::Standby => fix["sdkOptions"] = json!({ "voice": { "allowIncomingWhileBusy": false } }),
-            Mode::Forward => fix["sdkOptions"] = json!({ "voice": { "allowIncomingWhileBusy": true } }),
+            Mode::Standby => {
+                fix["sdkOptions"] = json!({ "voice": { "allowIncomingWhileBusy": false } })
+            }
+            Mode::Forward => {
+                fix["sdkOptions"] = json!({ "voice": { "allowIncomingWhileBusy": true } })
+            }
             Mode::Auto => {}
         }
         fix
     });
 
-    FlexCheck { enabled, configured_mode, effective_mode, max_calls, allow_incoming_while_busy, ui_version, problems, suggested_ui_attributes }
+    FlexCheck {
+        enabled,
+        configured_mode,
+        effective_mode,
+        max_calls,
+        allow_incoming_while_busy,
+        ui_version,
+        problems,
+        suggested_ui_attributes,
+    }
 }
 
 #[cfg(test)]
@@ -179,17 +218,30 @@ mod tests {
 
     #[test]
     fn standby_with_busy_false_is_fine() {
-        let c = check(&cfg(json!({"enabled": true, "mode": "standby"}), Some(false), "2.7.0"), None);
+        let c = check(
+            &cfg(
+                json!({"enabled": true, "mode": "standby"}),
+                Some(false),
+                "2.7.0",
+            ),
+            None,
+        );
         assert!(c.problems.is_empty(), "{:?}", c.problems);
         assert_eq!(c.effective_mode, Mode::Standby);
     }
 
     #[test]
     fn standby_without_busy_false_is_a_problem() {
-        let c = check(&cfg(json!({"enabled": true, "mode": "standby"}), None, "2.8.0"), None);
+        let c = check(
+            &cfg(json!({"enabled": true, "mode": "standby"}), None, "2.8.0"),
+            None,
+        );
         assert_eq!(c.problems.len(), 1);
         assert!(c.problems[0].contains("allowIncomingWhileBusy"));
-        assert_eq!(c.suggested_ui_attributes.unwrap()["sdkOptions"]["voice"]["allowIncomingWhileBusy"], json!(false));
+        assert_eq!(
+            c.suggested_ui_attributes.unwrap()["sdkOptions"]["voice"]["allowIncomingWhileBusy"],
+            json!(false)
+        );
     }
 
     #[test]
@@ -205,13 +257,23 @@ mod tests {
     #[test]
     fn disabled_missing_and_bad_values_are_reported() {
         assert_eq!(check(&json!({"ui_attributes": {}}), None).problems.len(), 1);
-        let c = check(&cfg(json!({"enabled": false, "mode": "both", "max_calls": 1}), None, "2.9"), None);
+        let c = check(
+            &cfg(
+                json!({"enabled": false, "mode": "both", "max_calls": 1}),
+                None,
+                "2.9",
+            ),
+            None,
+        );
         assert_eq!(c.problems.len(), 3, "{:?}", c.problems);
     }
 
     #[test]
     fn a_requested_mode_must_match() {
-        let c = check(&cfg(json!({"enabled": true, "mode": "forward"}), None, "2.9"), Some(Mode::Standby));
+        let c = check(
+            &cfg(json!({"enabled": true, "mode": "forward"}), None, "2.9"),
+            Some(Mode::Standby),
+        );
         assert!(c.problems.iter().any(|p| p.contains("was asked for")));
     }
 }

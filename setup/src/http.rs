@@ -18,7 +18,10 @@ pub struct Credentials {
 impl Credentials {
     /// Builds credentials from a user name and a secret.
     pub fn new(username: impl Into<String>, secret: impl Into<String>) -> Self {
-        Credentials { username: username.into(), secret: secret.into() }
+        Credentials {
+            username: username.into(),
+            secret: secret.into(),
+        }
     }
 
     /// The secret, for redacting it out of anything printed.
@@ -29,13 +32,19 @@ impl Credentials {
     fn header(&self) -> String {
         use base64::Engine;
         let raw = format!("{}:{}", self.username, self.secret);
-        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw))
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(raw)
+        )
     }
 }
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials").field("username", &self.username).field("secret", &"<redacted>").finish()
+        f.debug_struct("Credentials")
+            .field("username", &self.username)
+            .field("secret", &"<redacted>")
+            .finish()
     }
 }
 
@@ -52,7 +61,11 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { attempts: 5, base_delay: Duration::from_millis(500), max_delay: Duration::from_secs(30) }
+        RetryPolicy {
+            attempts: 5,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+        }
     }
 }
 
@@ -88,7 +101,11 @@ pub enum ErrorKind {
 impl ApiError {
     /// Builds an error.
     pub fn new(what: impl Into<String>, kind: ErrorKind, detail: impl Into<String>) -> Self {
-        ApiError { what: what.into(), kind, detail: detail.into() }
+        ApiError {
+            what: what.into(),
+            kind,
+            detail: detail.into(),
+        }
     }
 }
 
@@ -142,7 +159,13 @@ impl<'a> Client<'a> {
             .user_agent(concat!("multi-call-setup/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
-        Client { base: base.trim_end_matches('/').to_string(), creds, retry, agent, note }
+        Client {
+            base: base.trim_end_matches('/').to_string(),
+            creds,
+            retry,
+            agent,
+            note,
+        }
     }
 
     /// Turns a path or a full URL (as in `meta.next_page_url`) into a URL on
@@ -167,7 +190,11 @@ impl<'a> Client<'a> {
                 .header("Accept", "application/json")
                 .send_form(form.iter().map(|(k, v)| (*k, v.as_str())))
         } else {
-            self.agent.get(url).header("Authorization", &auth).header("Accept", "application/json").call()
+            self.agent
+                .get(url)
+                .header("Authorization", &auth)
+                .header("Accept", "application/json")
+                .call()
         };
         let mut resp = result.map_err(|e| e.to_string())?;
         let status = resp.status().as_u16();
@@ -177,14 +204,27 @@ impl<'a> Client<'a> {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = resp.body_mut().read_to_string().map_err(|e| e.to_string())?;
-        Ok(Raw { status, body, retry_after })
+        let body = resp
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| e.to_string())?;
+        Ok(Raw {
+            status,
+            body,
+            retry_after,
+        })
     }
 
     /// Sends one request, retrying 429, 5xx and connection failures with
     /// exponential backoff. Every request this tool sends sets absolute
     /// values, so repeating one is safe.
-    fn send(&self, what: &str, method: &str, path: &str, form: &[(&str, String)]) -> Result<Value, ApiError> {
+    fn send(
+        &self,
+        what: &str,
+        method: &str,
+        path: &str,
+        form: &[(&str, String)],
+    ) -> Result<Value, ApiError> {
         let url = self.url(path);
         let mut delay = self.retry.base_delay;
         let mut attempt = 1;
@@ -201,23 +241,39 @@ impl<'a> Client<'a> {
                     Ok(raw) => format!("HTTP {}", raw.status),
                     Err(e) => self.redact(e),
                 };
-                (self.note)(&format!("note: {what}: {why}; retrying in {} ms (attempt {} of {})", wait.as_millis(), attempt + 1, self.retry.attempts));
+                (self.note)(&format!(
+                    "note: {what}: {why}; retrying in {} ms (attempt {} of {})",
+                    wait.as_millis(),
+                    attempt + 1,
+                    self.retry.attempts
+                ));
                 std::thread::sleep(wait);
                 delay = (delay * 2).min(self.retry.max_delay);
                 attempt += 1;
                 continue;
             }
-            let raw = outcome.map_err(|e| ApiError::new(what, ErrorKind::Transport, self.redact(&e)))?;
+            let raw =
+                outcome.map_err(|e| ApiError::new(what, ErrorKind::Transport, self.redact(&e)))?;
             let kind = match raw.status {
                 200..=299 => {
-                    return serde_json::from_str(&raw.body).map_err(|e| ApiError::new(what, ErrorKind::BadResponse, format!("body is not JSON: {e}")))
+                    return serde_json::from_str(&raw.body).map_err(|e| {
+                        ApiError::new(
+                            what,
+                            ErrorKind::BadResponse,
+                            format!("body is not JSON: {e}"),
+                        )
+                    })
                 }
                 401 => ErrorKind::Unauthorized,
                 403 => ErrorKind::Forbidden,
                 404 => ErrorKind::NotFound,
                 status => ErrorKind::Status(status),
             };
-            return Err(ApiError::new(what, kind, self.redact(&twilio_message(&raw.body))));
+            return Err(ApiError::new(
+                what,
+                kind,
+                self.redact(&twilio_message(&raw.body)),
+            ));
         }
     }
 
@@ -244,14 +300,26 @@ impl<'a> Client<'a> {
         while let Some(page_path) = next.take() {
             pages += 1;
             if pages > 10_000 {
-                return Err(ApiError::new(what, ErrorKind::BadResponse, "more than 10000 pages; the server keeps sending next_page_url"));
+                return Err(ApiError::new(
+                    what,
+                    ErrorKind::BadResponse,
+                    "more than 10000 pages; the server keeps sending next_page_url",
+                ));
             }
             let page = self.get(what, &page_path)?;
             let Some(list) = page.get(key).and_then(Value::as_array) else {
-                return Err(ApiError::new(what, ErrorKind::BadResponse, format!("no '{key}' list in the page")));
+                return Err(ApiError::new(
+                    what,
+                    ErrorKind::BadResponse,
+                    format!("no '{key}' list in the page"),
+                ));
             };
             items.extend(list.iter().cloned());
-            next = page.pointer("/meta/next_page_url").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+            next = page
+                .pointer("/meta/next_page_url")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string);
         }
         Ok(items)
     }
@@ -292,7 +360,9 @@ pub fn encode_query(value: &str) -> String {
     let mut out = String::new();
     for b in value.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -305,8 +375,16 @@ mod tests {
 
     #[test]
     fn next_page_urls_stay_on_the_configured_host() {
-        let c = Client::new("http://127.0.0.1:9/", Credentials::new("AC1", "s3cret"), RetryPolicy::default(), &|_| {});
-        assert_eq!(c.url("https://evil.example/v1/Workspaces?Page=1"), "http://127.0.0.1:9/v1/Workspaces?Page=1");
+        let c = Client::new(
+            "http://127.0.0.1:9/",
+            Credentials::new("AC1", "s3cret"),
+            RetryPolicy::default(),
+            &|_| {},
+        );
+        assert_eq!(
+            c.url("https://evil.example/v1/Workspaces?Page=1"),
+            "http://127.0.0.1:9/v1/Workspaces?Page=1"
+        );
         assert_eq!(c.url("/v1/Workspaces"), "http://127.0.0.1:9/v1/Workspaces");
     }
 

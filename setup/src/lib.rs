@@ -32,7 +32,12 @@ pub const EXIT_ERROR: i32 = 2;
 
 /// Runs the tool with `args` (without the program name) and an environment
 /// lookup; writes the report to `out`, diagnostics to `err`, returns the exit status.
-pub fn run(args: &[String], env: &dyn Fn(&str) -> Option<String>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+pub fn run(
+    args: &[String],
+    env: &dyn Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let args = match cli::parse_args(args) {
         Ok(a) => a,
         Err(e) => {
@@ -97,30 +102,53 @@ fn choose_workspace(api: &Api<'_>, explicit: Option<&str>) -> Result<Workspace, 
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, String> {
-    serde_json::to_string_pretty(value).map(|s| s + "\n").map_err(|e| format!("cannot write JSON: {e}"))
+    serde_json::to_string_pretty(value)
+        .map(|s| s + "\n")
+        .map_err(|e| format!("cannot write JSON: {e}"))
 }
 
-fn run_command(api: &Api<'_>, args: &Args, env_workspace: Option<&str>, out: &mut Vec<u8>) -> Result<i32, String> {
+fn run_command(
+    api: &Api<'_>,
+    args: &Args,
+    env_workspace: Option<&str>,
+    out: &mut Vec<u8>,
+) -> Result<i32, String> {
     let workspace = choose_workspace(api, args.workspace.as_deref().or(env_workspace))?;
-    let state = twilio::fetch_state(api, workspace, args.workers.as_deref(), !args.skip_flex).map_err(|e: ApiError| e.to_string())?;
+    let state = twilio::fetch_state(api, workspace, args.workers.as_deref(), !args.skip_flex)
+        .map_err(|e: ApiError| e.to_string())?;
     match args.command {
         Command::Audit => {
             let report = audit::audit(&state, &args.options);
-            let text = if args.json { to_json(&report)? } else { audit::render_text(&report) };
+            let text = if args.json {
+                to_json(&report)?
+            } else {
+                audit::render_text(&report)
+            };
             out.extend_from_slice(text.as_bytes());
-            Ok(if report.needs_change { EXIT_NEEDS_CHANGE } else { EXIT_OK })
+            Ok(if report.needs_change {
+                EXIT_NEEDS_CHANGE
+            } else {
+                EXIT_OK
+            })
         }
         Command::Apply { yes } => {
             let plan = apply::plan(&state, &args.options);
             let results = if yes && plan.has_changes() {
-                Some(apply::execute(api, &state.workspace.sid, &plan, &args.options).map_err(|e| e.to_string())?)
+                Some(
+                    apply::execute(api, &state.workspace.sid, &plan, &args.options)
+                        .map_err(|e| e.to_string())?,
+                )
             } else if yes {
                 Some(apply::Results::default())
             } else {
                 None
             };
             let text = if args.json {
-                to_json(&apply::JsonOutput { dry_run: !yes, plan: &plan, results: results.as_ref() })?
+                to_json(&apply::JsonOutput {
+                    dry_run: !yes,
+                    plan: &plan,
+                    results: results.as_ref(),
+                })?
             } else {
                 apply::render_text(&plan, results.as_ref())
             };
@@ -136,4 +164,3 @@ fn run_command(api: &Api<'_>, args: &Args, env_workspace: Option<&str>, out: &mu
         Command::Help | Command::Version => Ok(EXIT_OK),
     }
 }
-

@@ -26,6 +26,8 @@ pub struct Workspace {
     pub sid: String,
     /// Its name.
     pub friendly_name: String,
+    /// Whether workers may hold several tasks at once; capacities above 1 need it.
+    pub multi_task_enabled: Option<bool>,
 }
 
 /// A worker and its voice channel, if it has one.
@@ -83,51 +85,87 @@ pub struct State {
 }
 
 fn str_field(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn workspace_from(w: &Value, what: &str) -> Result<Workspace, ApiError> {
+    Ok(Workspace {
+        sid: sid_field(w, "sid", what)?,
+        friendly_name: str_field(w, "friendly_name"),
+        multi_task_enabled: w.get("multi_task_enabled").and_then(Value::as_bool),
+    })
 }
 
 fn sid_field(v: &Value, key: &str, what: &str) -> Result<String, ApiError> {
     match v.get(key).and_then(Value::as_str) {
         Some(s) if !s.is_empty() => Ok(s.to_string()),
-        _ => Err(ApiError::new(what, ErrorKind::BadResponse, format!("an item has no '{key}'"))),
+        _ => Err(ApiError::new(
+            what,
+            ErrorKind::BadResponse,
+            format!("an item has no '{key}'"),
+        )),
     }
 }
 
 /// Lists the account's workspaces.
 pub fn list_workspaces(api: &Api<'_>) -> Result<Vec<Workspace>, ApiError> {
     let what = "listing TaskRouter workspaces";
-    let items = api.taskrouter.list(what, &format!("/v1/Workspaces?PageSize={PAGE_SIZE}"), "workspaces")?;
-    items
-        .iter()
-        .map(|w| Ok(Workspace { sid: sid_field(w, "sid", what)?, friendly_name: str_field(w, "friendly_name") }))
-        .collect()
+    let items = api.taskrouter.list(
+        what,
+        &format!("/v1/Workspaces?PageSize={PAGE_SIZE}"),
+        "workspaces",
+    )?;
+    items.iter().map(|w| workspace_from(w, what)).collect()
 }
 
 /// Fetches one workspace.
 pub fn get_workspace(api: &Api<'_>, sid: &str) -> Result<Workspace, ApiError> {
     let what = format!("reading workspace {sid}");
-    let w = api.taskrouter.get(&what, &format!("/v1/Workspaces/{sid}"))?;
-    Ok(Workspace { sid: sid_field(&w, "sid", &what)?, friendly_name: str_field(&w, "friendly_name") })
+    let w = api
+        .taskrouter
+        .get(&what, &format!("/v1/Workspaces/{sid}"))?;
+    workspace_from(&w, &what)
 }
 
 /// Lists workers, optionally only those matching a TaskRouter expression.
-pub fn list_workers(api: &Api<'_>, ws: &str, filter: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
+pub fn list_workers(
+    api: &Api<'_>,
+    ws: &str,
+    filter: Option<&str>,
+) -> Result<Vec<(String, String)>, ApiError> {
     let what = "listing workers";
     let mut path = format!("/v1/Workspaces/{ws}/Workers?PageSize={PAGE_SIZE}");
     if let Some(f) = filter {
         path.push_str(&format!("&TargetWorkersExpression={}", encode_query(f)));
     }
     let items = api.taskrouter.list(what, &path, "workers")?;
-    items.iter().map(|w| Ok((sid_field(w, "sid", what)?, str_field(w, "friendly_name")))).collect()
+    items
+        .iter()
+        .map(|w| Ok((sid_field(w, "sid", what)?, str_field(w, "friendly_name"))))
+        .collect()
 }
 
 /// Reads a worker's voice channel: its SID and configured capacity.
-pub fn voice_channel(api: &Api<'_>, ws: &str, worker: &str) -> Result<Option<(String, i64)>, ApiError> {
+pub fn voice_channel(
+    api: &Api<'_>,
+    ws: &str,
+    worker: &str,
+) -> Result<Option<(String, i64)>, ApiError> {
     let what = format!("listing channels of worker {worker}");
-    let items = api.taskrouter.list(&what, &format!("/v1/Workspaces/{ws}/Workers/{worker}/Channels?PageSize={PAGE_SIZE}"), "channels")?;
+    let items = api.taskrouter.list(
+        &what,
+        &format!("/v1/Workspaces/{ws}/Workers/{worker}/Channels?PageSize={PAGE_SIZE}"),
+        "channels",
+    )?;
     for c in &items {
         if c.get("task_channel_unique_name").and_then(Value::as_str) == Some("voice") {
-            let capacity = c.get("configured_capacity").and_then(Value::as_i64).unwrap_or(0);
+            let capacity = c
+                .get("configured_capacity")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
             return Ok(Some((sid_field(c, "sid", &what)?, capacity)));
         }
     }
@@ -137,7 +175,11 @@ pub fn voice_channel(api: &Api<'_>, ws: &str, worker: &str) -> Result<Option<(St
 /// Lists workflows.
 pub fn list_workflows(api: &Api<'_>, ws: &str) -> Result<Vec<Workflow>, ApiError> {
     let what = "listing workflows";
-    let items = api.taskrouter.list(what, &format!("/v1/Workspaces/{ws}/Workflows?PageSize={PAGE_SIZE}"), "workflows")?;
+    let items = api.taskrouter.list(
+        what,
+        &format!("/v1/Workspaces/{ws}/Workflows?PageSize={PAGE_SIZE}"),
+        "workflows",
+    )?;
     items
         .iter()
         .map(|w| {
@@ -153,30 +195,57 @@ pub fn list_workflows(api: &Api<'_>, ws: &str) -> Result<Vec<Workflow>, ApiError
 /// Fetches one workflow, to check it has not changed since it was planned.
 pub fn get_workflow(api: &Api<'_>, ws: &str, sid: &str) -> Result<Workflow, ApiError> {
     let what = format!("reading workflow {sid}");
-    let w = api.taskrouter.get(&what, &format!("/v1/Workspaces/{ws}/Workflows/{sid}"))?;
-    Ok(Workflow { sid: sid_field(&w, "sid", &what)?, friendly_name: str_field(&w, "friendly_name"), configuration: str_field(&w, "configuration") })
+    let w = api
+        .taskrouter
+        .get(&what, &format!("/v1/Workspaces/{ws}/Workflows/{sid}"))?;
+    Ok(Workflow {
+        sid: sid_field(&w, "sid", &what)?,
+        friendly_name: str_field(&w, "friendly_name"),
+        configuration: str_field(&w, "configuration"),
+    })
 }
 
 /// Writes a workflow's whole configuration in one request; returns what Twilio stored.
-pub fn update_workflow(api: &Api<'_>, ws: &str, sid: &str, configuration: &str) -> Result<String, ApiError> {
+pub fn update_workflow(
+    api: &Api<'_>,
+    ws: &str,
+    sid: &str,
+    configuration: &str,
+) -> Result<String, ApiError> {
     let what = format!("updating workflow {sid}");
-    let w = api.taskrouter.post(&what, &format!("/v1/Workspaces/{ws}/Workflows/{sid}"), &[("Configuration", configuration.to_string())])?;
+    let w = api.taskrouter.post(
+        &what,
+        &format!("/v1/Workspaces/{ws}/Workflows/{sid}"),
+        &[("Configuration", configuration.to_string())],
+    )?;
     Ok(str_field(&w, "configuration"))
 }
 
 /// Sets a worker's voice channel capacity; returns the capacity Twilio reports.
-pub fn update_capacity(api: &Api<'_>, ws: &str, worker: &str, channel: &str, capacity: i64) -> Result<Option<i64>, ApiError> {
+pub fn update_capacity(
+    api: &Api<'_>,
+    ws: &str,
+    worker: &str,
+    channel: &str,
+    capacity: i64,
+) -> Result<Option<i64>, ApiError> {
     let what = format!("updating the voice capacity of worker {worker}");
-    let c = api
-        .taskrouter
-        .post(&what, &format!("/v1/Workspaces/{ws}/Workers/{worker}/Channels/{channel}"), &[("Capacity", capacity.to_string())])?;
+    let c = api.taskrouter.post(
+        &what,
+        &format!("/v1/Workspaces/{ws}/Workers/{worker}/Channels/{channel}"),
+        &[("Capacity", capacity.to_string())],
+    )?;
     Ok(c.get("configured_capacity").and_then(Value::as_i64))
 }
 
 /// Lists task queues and the workers each holds.
 pub fn list_queues(api: &Api<'_>, ws: &str) -> Result<Vec<TaskQueue>, ApiError> {
     let what = "listing task queues";
-    let items = api.taskrouter.list(what, &format!("/v1/Workspaces/{ws}/TaskQueues?PageSize={PAGE_SIZE}"), "task_queues")?;
+    let items = api.taskrouter.list(
+        what,
+        &format!("/v1/Workspaces/{ws}/TaskQueues?PageSize={PAGE_SIZE}"),
+        "task_queues",
+    )?;
     let mut queues = Vec::new();
     for q in &items {
         let sid = sid_field(q, "sid", what)?;
@@ -187,8 +256,14 @@ pub fn list_queues(api: &Api<'_>, ws: &str) -> Result<Vec<TaskQueue>, ApiError> 
         )?;
         queues.push(TaskQueue {
             friendly_name: str_field(q, "friendly_name"),
-            target_workers: q.get("target_workers").and_then(Value::as_str).map(str::to_string),
-            member_sids: members.iter().filter_map(|w| w.get("sid").and_then(Value::as_str).map(str::to_string)).collect(),
+            target_workers: q
+                .get("target_workers")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            member_sids: members
+                .iter()
+                .filter_map(|w| w.get("sid").and_then(Value::as_str).map(str::to_string))
+                .collect(),
             transfer_target: true,
             sid,
         });
@@ -198,11 +273,17 @@ pub fn list_queues(api: &Api<'_>, ws: &str) -> Result<Vec<TaskQueue>, ApiError> 
 
 /// Reads the Flex configuration.
 pub fn flex_configuration(api: &Api<'_>) -> Result<Value, ApiError> {
-    api.flex.get("reading the Flex configuration", "/v1/Configuration")
+    api.flex
+        .get("reading the Flex configuration", "/v1/Configuration")
 }
 
 /// Reads everything the audit needs.
-pub fn fetch_state(api: &Api<'_>, workspace: Workspace, worker_filter: Option<&str>, read_flex: bool) -> Result<State, ApiError> {
+pub fn fetch_state(
+    api: &Api<'_>,
+    workspace: Workspace,
+    worker_filter: Option<&str>,
+    read_flex: bool,
+) -> Result<State, ApiError> {
     let ws = workspace.sid.clone();
     let mut workers = Vec::new();
     for (sid, friendly_name) in list_workers(api, &ws, worker_filter)? {
@@ -229,15 +310,28 @@ pub fn fetch_state(api: &Api<'_>, workspace: Workspace, worker_filter: Option<&s
     if let Some(Ok(cfg)) = &flex {
         mark_transfer_targets(&mut queues, cfg);
     }
-    Ok(State { workspace, workers, workflows, queues, flex })
+    Ok(State {
+        workspace,
+        workers,
+        workflows,
+        queues,
+        flex,
+    })
 }
 
 /// Applies Flex's `taskrouter_taskqueues[].targettable` to the queues, when the configuration lists them.
 pub fn mark_transfer_targets(queues: &mut [TaskQueue], flex: &Value) {
-    let Some(listed) = flex.get("taskrouter_taskqueues").and_then(Value::as_array) else { return };
+    let Some(listed) = flex.get("taskrouter_taskqueues").and_then(Value::as_array) else {
+        return;
+    };
     for q in queues.iter_mut() {
-        let entry = listed.iter().find(|e| e.get("sid").and_then(Value::as_str) == Some(q.sid.as_str()));
-        if let Some(false) = entry.and_then(|e| e.get("targettable")).and_then(Value::as_bool) {
+        let entry = listed
+            .iter()
+            .find(|e| e.get("sid").and_then(Value::as_str) == Some(q.sid.as_str()));
+        if let Some(false) = entry
+            .and_then(|e| e.get("targettable"))
+            .and_then(Value::as_bool)
+        {
             q.transfer_target = false;
         }
     }

@@ -79,11 +79,14 @@ pub struct PlanOptions {
 /// agent do: adding the capacity condition there would block exactly the
 /// transfer multi-call exists to allow.
 pub fn is_direct_target(target: &serde_json::Map<String, Value>) -> bool {
-    if target.contains_key("known_worker_sid") || target.contains_key("known_worker_friendly_name") {
+    if target.contains_key("known_worker_sid") || target.contains_key("known_worker_friendly_name")
+    {
         return true;
     }
     match target.get("expression").and_then(Value::as_str) {
-        Some(e) if !e.trim().is_empty() => expr::parse(e).map(|n| expr::names_one_worker(&n)).unwrap_or(false),
+        Some(e) if !e.trim().is_empty() => expr::parse(e)
+            .map(|n| expr::names_one_worker(&n))
+            .unwrap_or(false),
         _ => false,
     }
 }
@@ -97,9 +100,16 @@ impl Walk<'_> {
     fn visit(&mut self, value: &Value, path: &str, filter: Option<&str>) {
         match value {
             Value::Object(map) => {
-                let filter = map.get("filter_friendly_name").and_then(Value::as_str).or(filter);
+                let filter = map
+                    .get("filter_friendly_name")
+                    .and_then(Value::as_str)
+                    .or(filter);
                 for (key, child) in map {
-                    let child_path = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                    let child_path = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
                     if key == "targets" {
                         if let Value::Array(targets) = child {
                             for (i, t) in targets.iter().enumerate() {
@@ -121,16 +131,26 @@ impl Walk<'_> {
     }
 
     fn target(&mut self, value: &Value, path: &str, filter: Option<&str>) {
-        let note = |expression: Option<String>, reason: String| TargetNote { path: path.to_string(), filter: filter.map(str::to_string), expression, reason };
+        let note = |expression: Option<String>, reason: String| TargetNote {
+            path: path.to_string(),
+            filter: filter.map(str::to_string),
+            expression,
+            reason,
+        };
         let Value::Object(target) = value else {
-            self.plan.refused.push(note(None, "a target is not a JSON object".into()));
+            self.plan
+                .refused
+                .push(note(None, "a target is not a JSON object".into()));
             return;
         };
         let expression = match target.get("expression") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
             Some(other) => {
-                self.plan.refused.push(note(Some(other.to_string()), "the target's expression is not a string".into()));
+                self.plan.refused.push(note(
+                    Some(other.to_string()),
+                    "the target's expression is not a string".into(),
+                ));
                 return;
             }
         };
@@ -146,18 +166,25 @@ impl Walk<'_> {
             Ok(Edit::Changed(after)) => self.plan.edits.push(TargetEdit {
                 path: path.to_string(),
                 filter: filter.map(str::to_string),
-                queue: target.get("queue").and_then(Value::as_str).map(str::to_string),
+                queue: target
+                    .get("queue")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
                 before: expression,
                 after,
             }),
-            Err(e) => self.plan.refused.push(note(expression, format!("cannot parse the expression: {e}"))),
+            Err(e) => self.plan.refused.push(note(
+                expression,
+                format!("cannot parse the expression: {e}"),
+            )),
         }
     }
 }
 
 /// Parses a workflow configuration, refusing anything but a JSON object with `task_routing`.
 fn parse_configuration(text: &str) -> Result<Value, String> {
-    let value: Value = serde_json::from_str(text).map_err(|e| format!("the configuration is not JSON ({e})"))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| format!("the configuration is not JSON ({e})"))?;
     if !value.get("task_routing").is_some_and(Value::is_object) {
         return Err("the configuration has no task_routing object".into());
     }
@@ -181,14 +208,26 @@ fn set_expression(root: &mut Value, path: &str, expression: &str) -> Result<(), 
             Some(i) => (&part[..i], &part[i..]),
             None => (part, ""),
         };
-        node = node.get_mut(key).ok_or_else(|| format!("no '{key}' at {path}"))?;
+        node = node
+            .get_mut(key)
+            .ok_or_else(|| format!("no '{key}' at {path}"))?;
         for idx in indexes.split('[').filter(|s| !s.is_empty()) {
-            let i: usize = idx.trim_end_matches(']').parse().map_err(|_| format!("bad index in {path}"))?;
-            node = node.get_mut(i).ok_or_else(|| format!("no item {i} at {path}"))?;
+            let i: usize = idx
+                .trim_end_matches(']')
+                .parse()
+                .map_err(|_| format!("bad index in {path}"))?;
+            node = node
+                .get_mut(i)
+                .ok_or_else(|| format!("no item {i} at {path}"))?;
         }
     }
-    let obj = node.as_object_mut().ok_or_else(|| format!("{path} is not an object"))?;
-    obj.insert("expression".to_string(), Value::String(expression.to_string()));
+    let obj = node
+        .as_object_mut()
+        .ok_or_else(|| format!("{path} is not an object"))?;
+    obj.insert(
+        "expression".to_string(),
+        Value::String(expression.to_string()),
+    );
     Ok(())
 }
 
@@ -202,8 +241,15 @@ pub fn plan(configuration: &str, options: PlanOptions) -> WorkflowPlan {
             return plan;
         }
     };
-    plan.default_queue = value.pointer("/task_routing/default_filter/queue").and_then(Value::as_str).map(str::to_string);
-    Walk { options, plan: &mut plan }.visit(&value, "", None);
+    plan.default_queue = value
+        .pointer("/task_routing/default_filter/queue")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    Walk {
+        options,
+        plan: &mut plan,
+    }
+    .visit(&value, "", None);
     if plan.edits.is_empty() || !plan.refused.is_empty() {
         return plan;
     }
@@ -229,7 +275,11 @@ pub fn plan(configuration: &str, options: PlanOptions) -> WorkflowPlan {
 fn plan_without_writing(configuration: &str, options: PlanOptions) -> WorkflowPlan {
     let mut plan = WorkflowPlan::default();
     match parse_configuration(configuration) {
-        Ok(value) => Walk { options, plan: &mut plan }.visit(&value, "", None),
+        Ok(value) => Walk {
+            options,
+            plan: &mut plan,
+        }
+        .visit(&value, "", None),
         Err(e) => plan.error = Some(e),
     }
     plan
@@ -260,14 +310,19 @@ mod tests {
     fn edits_every_target_but_the_transfer() {
         let p = plan(CONFIG, PlanOptions::default());
         assert_eq!(p.edits.len(), 2);
-        assert_eq!(p.edits[0].after, format!("worker.skills HAS 'sales' AND {CAPACITY_CONDITION}"));
+        assert_eq!(
+            p.edits[0].after,
+            format!("worker.skills HAS 'sales' AND {CAPACITY_CONDITION}")
+        );
         assert_eq!(p.edits[1].before, None);
         assert_eq!(p.edits[1].after, CAPACITY_CONDITION);
         assert_eq!(p.skipped.len(), 1);
         assert_eq!(p.default_queue.as_deref(), Some("WQ4"));
         let new = p.new_configuration.unwrap();
         assert!(new.contains("\"timeout\": 30"), "other keys survive: {new}");
-        assert!(plan(&new, PlanOptions::default()).new_configuration.is_none());
+        assert!(plan(&new, PlanOptions::default())
+            .new_configuration
+            .is_none());
     }
 
     #[test]
@@ -285,7 +340,19 @@ mod tests {
         let cfg = r#"{"task_routing":{"filters":[{"filter_friendly_name":"Outer","routing":{"targets":[{"queue":"WQ1","expression":"x == 1"}]}}]}}"#;
         let p = plan(cfg, PlanOptions::default());
         assert_eq!(p.edits.len(), 1);
-        assert_eq!(p.edits[0].path, "task_routing.filters[0].routing.targets[0]");
+        assert_eq!(
+            p.edits[0].path,
+            "task_routing.filters[0].routing.targets[0]"
+        );
+    }
+
+    #[test]
+    fn all_targets_includes_transfers_and_known_workers() {
+        let p = plan(CONFIG, PlanOptions { all_targets: true });
+        assert_eq!(p.edits.len(), 3);
+        assert!(p.skipped.is_empty());
+        let known = r#"{"task_routing":{"filters":[{"targets":[{"queue":"WQ1","known_worker_sid":"task.target"}]}]}}"#;
+        assert_eq!(plan(known, PlanOptions::default()).skipped.len(), 1);
     }
 
     #[test]

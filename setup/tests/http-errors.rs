@@ -25,7 +25,13 @@ fn persistent_server_errors_give_up_with_the_status() {
     env.push(("MULTI_CALL_SETUP_RETRY_ATTEMPTS".into(), "3".into()));
     let run = run_tool(&env, &["audit"]);
     assert_eq!(run.code, 2);
-    assert!(run.err.contains("listing TaskRouter workspaces: HTTP 502 (Twilio error 20500: Internal Server Error)"), "{}", run.err);
+    assert!(
+        run.err.contains(
+            "listing TaskRouter workspaces: HTTP 502 (Twilio error 20500: Internal Server Error)"
+        ),
+        "{}",
+        run.err
+    );
     assert_eq!(fake.log().len(), 3, "three attempts in all");
 }
 
@@ -38,7 +44,12 @@ fn a_401_names_the_credentials_to_check() {
     let run = run_tool(&env, &["audit"]);
     assert_eq!(run.code, 2);
     assert!(run.err.contains("401 Unauthorized"), "{}", run.err);
-    assert!(run.err.contains("TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN"), "{}", run.err);
+    assert!(
+        run.err
+            .contains("TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN"),
+        "{}",
+        run.err
+    );
     assert!(!run.err.contains("wrong-token-value"), "{}", run.err);
     assert_eq!(fake.log().len(), 1, "a 401 is not retried");
 }
@@ -57,9 +68,17 @@ fn a_403_on_write_stops_apply_and_says_why() {
 #[test]
 fn a_404_workspace_is_named() {
     let fake = Fake::start(standard_data());
-    let run = run_tool(&fake.env(), &["audit", "--workspace", &common::sid("WS", 9)]);
+    let run = run_tool(
+        &fake.env(),
+        &["audit", "--workspace", &common::sid("WS", 9)],
+    );
     assert_eq!(run.code, 2);
-    assert!(run.err.contains("reading workspace WS00000000000000000000000000000009: 404 Not Found"), "{}", run.err);
+    assert!(
+        run.err
+            .contains("reading workspace WS00000000000000000000000000000009: 404 Not Found"),
+        "{}",
+        run.err
+    );
     assert!(run.err.contains("Check the SID"), "{}", run.err);
 }
 
@@ -70,16 +89,32 @@ fn an_unreadable_flex_configuration_is_a_finding_not_a_crash() {
     let fake = Fake::start(data);
     let run = run_tool(&fake.env(), &["audit"]);
     assert_eq!(run.code, 1);
-    assert!(run.out.contains("Flex configuration: could not be read: reading the Flex configuration: 404 Not Found"), "{}", run.out);
+    assert!(
+        run.out.contains(
+            "Flex configuration: could not be read: reading the Flex configuration: 404 Not Found"
+        ),
+        "{}",
+        run.out
+    );
     let skipped = run_tool(&fake.env(), &["audit", "--skip-flex"]);
-    assert!(!skipped.out.contains("Flex configuration:"), "{}", skipped.out);
+    assert!(
+        !skipped.out.contains("Flex configuration:"),
+        "{}",
+        skipped.out
+    );
 }
 
 #[test]
 fn missing_credentials_are_named() {
     let run = run_tool(&[], &["audit"]);
     assert_eq!(run.code, 2);
-    assert!(run.err.contains("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET"), "{}", run.err);
+    assert!(
+        run.err.contains(
+            "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET"
+        ),
+        "{}",
+        run.err
+    );
 }
 
 #[test]
@@ -88,28 +123,47 @@ fn the_binary_never_prints_the_secret_even_with_debugging_detail() {
     let mut data = standard_data();
     data.fail_next = [500].into_iter().collect();
     let fake = Fake::start(data);
-    for args in [&["audit"][..], &["audit", "--json"], &["apply"], &["apply", "--yes", "--json"]] {
+    for args in [
+        &["audit"][..],
+        &["audit", "--json"],
+        &["apply"],
+        &["apply", "--yes", "--json"],
+    ] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_multi-call-setup"))
             .args(args)
             .env_clear()
             .envs(fake.env())
             .output()
             .unwrap();
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(!text.contains(TOKEN), "{args:?} printed the token:\n{text}");
-        assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?}: {text}");
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{args:?}: {text}"
+        );
     }
     // Every request carried the credentials as basic auth, and only there.
     for l in fake.log() {
         assert!(l.auth.starts_with("Basic "), "{l:?}");
-        assert!(!l.target.contains(TOKEN) && !l.body.contains(TOKEN), "{l:?}");
+        assert!(
+            !l.target.contains(TOKEN) && !l.body.contains(TOKEN),
+            "{l:?}"
+        );
     }
 }
 
 #[test]
 fn api_key_credentials_are_used_when_given() {
     let fake = Fake::start(standard_data());
-    let mut env: Vec<(String, String)> = fake.env().into_iter().filter(|(k, _)| !k.starts_with("TWILIO_A")).collect();
+    let mut env: Vec<(String, String)> = fake
+        .env()
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("TWILIO_A"))
+        .collect();
     env.push(("TWILIO_API_KEY".into(), common::sid("SK", 1)));
     env.push(("TWILIO_API_SECRET".into(), "key-secret-value".into()));
     let run = run_tool(&env, &["audit"]);
@@ -117,6 +171,8 @@ fn api_key_credentials_are_used_when_given() {
     assert_eq!(run.code, 2);
     assert!(!run.err.contains("key-secret-value"), "{}", run.err);
     use base64::Engine;
-    let sent = base64::engine::general_purpose::STANDARD.decode(fake.log()[0].auth.trim_start_matches("Basic ")).unwrap();
+    let sent = base64::engine::general_purpose::STANDARD
+        .decode(fake.log()[0].auth.trim_start_matches("Basic "))
+        .unwrap();
     assert!(String::from_utf8(sent).unwrap().starts_with("SK"));
 }

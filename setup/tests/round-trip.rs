@@ -13,38 +13,90 @@ fn audit_apply_audit_reaches_a_clean_state_and_stays_there() {
 
     let audit = run_tool(&env, &["audit"]);
     assert_eq!(audit.code, 1, "{}\n{}", audit.out, audit.err);
-    assert!(audit.out.contains("voice capacity is 1; multi-call needs 2"), "{}", audit.out);
-    assert!(audit.out.contains("filter \"Sales\", task_routing.filters[0].targets[0]"), "{}", audit.out);
-    assert!(audit.out.contains("has no voice channel") == false, "every fake worker has voice");
-    assert!(audit.out.contains("task queue Everyone"), "transfer queue warning: {}", audit.out);
+    assert!(
+        audit
+            .out
+            .contains("voice capacity is 1; multi-call needs 2"),
+        "{}",
+        audit.out
+    );
+    assert!(
+        audit
+            .out
+            .contains("filter \"Sales\", task_routing.filters[0].targets[0]"),
+        "{}",
+        audit.out
+    );
+    assert!(
+        !audit.out.contains("has no voice channel"),
+        "every fake worker has voice"
+    );
+    assert!(
+        audit.out.contains("task queue Everyone"),
+        "transfer queue warning: {}",
+        audit.out
+    );
     assert!(fake.writes().is_empty(), "audit must not write");
 
     let dry = run_tool(&env, &["apply"]);
     assert_eq!(dry.code, 1, "{}\n{}", dry.out, dry.err);
     assert!(dry.out.contains("dry run"), "{}", dry.out);
-    assert!(dry.out.contains(&format!("+ (routing.skills HAS 'sales' OR worker.lead == true) AND {CAPACITY_CONDITION}")), "{}", dry.out);
-    assert!(dry.out.contains("agent1 (WK00000000000000000000000000000001): 1 -> 2"), "{}", dry.out);
-    assert!(dry.out.contains("--- current") && dry.out.contains("+++ proposed"), "{}", dry.out);
+    assert!(
+        dry.out.contains(&format!(
+            "+ (routing.skills HAS 'sales' OR worker.lead == true) AND {CAPACITY_CONDITION}"
+        )),
+        "{}",
+        dry.out
+    );
+    assert!(
+        dry.out
+            .contains("agent1 (WK00000000000000000000000000000001): 1 -> 2"),
+        "{}",
+        dry.out
+    );
+    assert!(
+        dry.out.contains("--- current") && dry.out.contains("+++ proposed"),
+        "{}",
+        dry.out
+    );
     assert!(fake.writes().is_empty(), "a dry run must not write");
 
     let applied = run_tool(&env, &["apply", "--yes"]);
     assert_eq!(applied.code, 0, "{}\n{}", applied.out, applied.err);
-    assert!(applied.out.contains("Result: all changes written."), "{}", applied.out);
+    assert!(
+        applied.out.contains("Result: all changes written."),
+        "{}",
+        applied.out
+    );
     let writes = fake.writes();
     // One write for the one workflow that needed it, then four workers.
     assert_eq!(writes.len(), 5, "{writes:?}");
-    assert!(writes[0].target.ends_with(&sid("WW", 1)), "workflows are written before capacities: {writes:?}");
+    assert!(
+        writes[0].target.ends_with(&sid("WW", 1)),
+        "workflows are written before capacities: {writes:?}"
+    );
 
     let cfg: Value = serde_json::from_str(&fake.workflow(1)).unwrap();
     let targets = &cfg["task_routing"]["filters"][0]["targets"];
-    assert_eq!(targets[0]["expression"], format!("(routing.skills HAS 'sales' OR worker.lead == true) AND {CAPACITY_CONDITION}"));
+    assert_eq!(
+        targets[0]["expression"],
+        format!("(routing.skills HAS 'sales' OR worker.lead == true) AND {CAPACITY_CONDITION}")
+    );
     assert_eq!(targets[0]["timeout"], 60, "untouched keys survive");
     assert_eq!(targets[1]["expression"], CAPACITY_CONDITION);
-    assert_eq!(cfg["task_routing"]["filters"][1]["targets"][0]["expression"], "task.targetSid == worker.sid", "transfer target left alone");
+    assert_eq!(
+        cfg["task_routing"]["filters"][1]["targets"][0]["expression"],
+        "task.targetSid == worker.sid",
+        "transfer target left alone"
+    );
 
     let again = run_tool(&env, &["audit"]);
     assert_eq!(again.code, 0, "{}\n{}", again.out, again.err);
-    assert!(again.out.contains("Result: nothing needs changing."), "{}", again.out);
+    assert!(
+        again.out.contains("Result: nothing needs changing."),
+        "{}",
+        again.out
+    );
 
     let before = fake.writes().len();
     let second = run_tool(&env, &["apply", "--yes"]);
@@ -64,7 +116,10 @@ fn pagination_is_followed_and_stays_on_the_configured_host() {
     assert_eq!(report["counts"]["workflows"], 2);
     assert_eq!(report["counts"]["queues"], 2);
     let log = fake.log();
-    assert!(log.iter().any(|l| l.target.contains("Page=4")), "followed next_page_url to page 4");
+    assert!(
+        log.iter().any(|l| l.target.contains("Page=4")),
+        "followed next_page_url to page 4"
+    );
     // The fake's next_page_url points at the real Twilio host; reaching the fake at all proves it was rewritten.
 }
 
@@ -73,9 +128,22 @@ fn json_audit_names_kinds_and_severities() {
     let fake = Fake::start(standard_data());
     let run = run_tool(&fake.env(), &["audit", "--json"]);
     let report: Value = serde_json::from_str(&run.out).unwrap();
-    let kinds: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
-    assert!(kinds.contains(&"worker_capacity") && kinds.contains(&"workflow_target") && kinds.contains(&"transfer_queue"), "{kinds:?}");
-    assert!(kinds.contains(&"workflow_target_skipped") && kinds.contains(&"workflow_default_filter"), "{kinds:?}");
+    let kinds: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"worker_capacity")
+            && kinds.contains(&"workflow_target")
+            && kinds.contains(&"transfer_queue"),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&"workflow_target_skipped") && kinds.contains(&"workflow_default_filter"),
+        "{kinds:?}"
+    );
     assert_eq!(report["needs_change"], true);
     assert_eq!(report["flex"]["effective_mode"], "standby");
     assert_eq!(report["required_capacity"], 2);
@@ -89,24 +157,46 @@ fn flex_max_calls_and_mode_problems_are_reported() {
     let fake = Fake::start(data);
     let run = run_tool(&fake.env(), &["audit"]);
     assert!(run.out.contains("multi-call needs 3"), "{}", run.out);
-    assert!(run.out.contains("standby mode needs ui_attributes.sdkOptions.voice.allowIncomingWhileBusy to be false"), "{}", run.out);
+    assert!(
+        run.out.contains(
+            "standby mode needs ui_attributes.sdkOptions.voice.allowIncomingWhileBusy to be false"
+        ),
+        "{}",
+        run.out
+    );
     // Flex problems need a person: apply reports them but does not write Flex.
     let applied = run_tool(&fake.env(), &["apply", "--yes"]);
     assert_eq!(applied.code, 1, "{}", applied.out);
-    assert!(fake.writes().iter().all(|w| !w.target.contains("Configuration")), "Flex configuration is never written");
+    assert!(
+        fake.writes()
+            .iter()
+            .all(|w| !w.target.contains("Configuration")),
+        "Flex configuration is never written"
+    );
 }
 
 #[test]
 fn an_unparsable_target_blocks_its_workflow_and_the_capacity_raise() {
     let mut data = standard_data();
-    data.workflows[0].2 = data.workflows[0].2.replace("worker.lead == true", "worker.lead == (true");
+    data.workflows[0].2 = data.workflows[0]
+        .2
+        .replace("worker.lead == true", "worker.lead == (true");
     let fake = Fake::start(data);
     let run = run_tool(&fake.env(), &["apply", "--yes"]);
     assert_eq!(run.code, 1, "{}\n{}", run.out, run.err);
     assert!(run.out.contains("cannot parse the expression: expected a value (name, string, number, list or '('), found '(' at column 46"), "{}", run.out);
     assert!(run.out.contains("workflow Assign to Anyone (WW00000000000000000000000000000001), filter \"Sales\", task_routing.filters[0].targets[0]"), "{}", run.out);
-    assert!(run.out.contains("not raised: a workflow still lacks the capacity condition"), "{}", run.out);
-    assert!(fake.writes().is_empty(), "nothing written: {:?}", fake.writes());
+    assert!(
+        run.out
+            .contains("a workflow still lacks the capacity condition"),
+        "{}",
+        run.out
+    );
+    assert!(
+        fake.writes().is_empty(),
+        "nothing written: {:?}",
+        fake.writes()
+    );
 }
 
 #[test]
@@ -122,7 +212,10 @@ fn a_workflow_edited_meanwhile_is_not_overwritten() {
     let seen = fake.log().len();
     let watcher = std::thread::spawn(move || loop {
         let mut d = data.lock().unwrap();
-        if d.log[seen..].iter().any(|l| l.target.contains("/TaskQueues")) {
+        if d.log[seen..]
+            .iter()
+            .any(|l| l.target.contains("/TaskQueues"))
+        {
             let cfg = d.workflows[0].2.replace("\"timeout\":60", "\"timeout\":61");
             d.workflows[0].2 = cfg;
             return;
@@ -133,14 +226,33 @@ fn a_workflow_edited_meanwhile_is_not_overwritten() {
     let run = run_tool(&env, &["apply", "--yes"]);
     watcher.join().unwrap();
     assert!(run.out.contains("changed since it was read"), "{}", run.out);
-    assert!(fake.writes().is_empty(), "neither the workflow nor the capacities: {:?}", fake.writes());
+    assert!(
+        fake.writes().is_empty(),
+        "neither the workflow nor the capacities: {:?}",
+        fake.writes()
+    );
     assert_eq!(run.code, 1, "{}", run.out);
 }
 
 #[test]
 fn worker_filter_and_max_calls_flag_are_passed_through() {
     let fake = Fake::start(standard_data());
-    let run = run_tool(&fake.env(), &["apply", "--workers", "routing.skills HAS 'sales'", "--max-calls", "3"]);
+    let run = run_tool(
+        &fake.env(),
+        &[
+            "apply",
+            "--workers",
+            "routing.skills HAS 'sales'",
+            "--max-calls",
+            "3",
+        ],
+    );
     assert!(run.out.contains("1 -> 3"), "{}", run.out);
-    assert!(fake.log().iter().any(|l| l.target.contains("TargetWorkersExpression=routing.skills%20HAS%20%27sales%27")), "{:?}", fake.log());
+    assert!(
+        fake.log().iter().any(|l| l
+            .target
+            .contains("TargetWorkersExpression=routing.skills%20HAS%20%27sales%27")),
+        "{:?}",
+        fake.log()
+    );
 }

@@ -3,8 +3,9 @@
 pub mod command;
 pub mod config;
 pub mod event;
+mod vecmap;
 
-use std::collections::BTreeMap;
+use vecmap::VecMap;
 
 use command::{Command, Level};
 use config::{Config, Mode};
@@ -60,6 +61,7 @@ struct Call {
 #[derive(Clone, Debug, PartialEq)]
 enum Timer {
     StandbyRetry,
+    Reconcile,
     ForwardRetry(String),
 }
 
@@ -69,20 +71,20 @@ enum Timer {
 pub struct Engine {
     config: Option<Config>,
     started: bool,
-    tasks: BTreeMap<String, TaskSnapshot>,
+    tasks: VecMap<String, TaskSnapshot>,
     selected: Option<String>,
     /// Flex's active call as last seen or set.
     active: Option<String>,
-    calls: BTreeMap<String, Call>,
+    calls: VecMap<String, Call>,
     /// Calls ringing on Flex's Device, not yet answered or gone.
     flex_ringing: Vec<String>,
-    devices: BTreeMap<DeviceId, Role>,
+    devices: VecMap<DeviceId, Role>,
     next_device: DeviceId,
-    timers: BTreeMap<u32, Timer>,
+    timers: VecMap<u32, Timer>,
     next_timer: u32,
     standby_failures: u32,
     standby_given_up: bool,
-    forward_attempts: BTreeMap<String, u32>,
+    forward_attempts: VecMap<String, u32>,
     holds_in_flight: Vec<(String, String)>,
     prompts_to_allow: u32,
     opened: u64,
@@ -102,8 +104,9 @@ impl Engine {
         if let Event::Start { config, host } = event {
             self.start(&config, &host);
         } else if self.config.is_some() {
-            self.step(event);
-            self.reconcile_active();
+            if self.step(event) {
+                self.reconcile_active();
+            }
         }
         std::mem::take(&mut self.out)
     }
@@ -181,7 +184,8 @@ impl Engine {
 
     // ----- events -----
 
-    fn step(&mut self, event: Event) {
+    /// Handles one event; false when the active call must not be touched yet.
+    fn step(&mut self, event: Event) -> bool {
         match event {
             Event::Start { .. } => {}
             Event::TaskChanged(task) => {
@@ -200,7 +204,17 @@ impl Engine {
                 self.holds_in_flight.retain(|(t, _)| t != &task);
             }
             Event::TaskSelected { task } => self.selected = task,
-            Event::ActiveCallChanged { call } => self.active = call,
+            Event::ActiveCallChanged { call } => {
+                let cleared_by_flex = call.is_none() && self.flex_busy();
+                self.active = call;
+                if cleared_by_flex {
+                    // Flex clears its active call when one of its own calls
+                    // disconnects, just before that call reports the end:
+                    // decide after it, not now (it would revive a dead call).
+                    self.start_timer(Timer::Reconcile, 50);
+                    return false;
+                }
+            }
             Event::AcceptingTask { task, is_call } => {
                 if is_call {
                     self.mute_all_except(None);
@@ -241,7 +255,7 @@ impl Engine {
             Event::CallEnded { device, call } => self.ended(device, &call),
             Event::CallMuted { device, call, muted } => {
                 let Some(c) = self.calls.get_mut(&call).filter(|c| c.device == device) else {
-                    return;
+                    return true;
                 };
                 c.muted = muted;
                 if !muted && c.live {
@@ -279,9 +293,10 @@ impl Engine {
                         self.start_forward(call);
                     }
                 }
-                None => {}
+                Some(Timer::Reconcile) | None => {}
             },
         }
+        true
     }
 
     fn notification_adding(&mut self, id: &str) {
@@ -437,9 +452,8 @@ impl Engine {
             }
             Role::Forwarding(call) => {
                 self.destroy(device);
-                let attempts = self.forward_attempts.entry(call.clone()).or_insert(0);
-                *attempts += 1;
-                let attempts = *attempts;
+                let attempts = self.forward_attempts.get(&call).copied().unwrap_or(0) + 1;
+                self.forward_attempts.insert(call.clone(), attempts);
                 if !self.flex_ringing.contains(&call) {
                     self.log(Level::Info, format!("forwarding call {call} failed ({what}); it no longer rings"));
                 } else if attempts < MAX_ATTEMPTS {
@@ -642,16 +656,20 @@ impl Engine {
     }
 
     fn prune_ended(&mut self) {
-        let ended = self.calls.values().filter(|c| !c.live).count();
-        if ended <= ENDED_KEPT {
-            return;
+        while self.calls.values().filter(|c| !c.live).count() > ENDED_KEPT {
+            let oldest = self
+                .calls
+                .iter()
+                .filter(|(s, c)| !c.live && Some(*s) != self.active.as_ref())
+                .min_by_key(|(_, c)| c.order)
+                .map(|(s, _)| s.clone());
+            match oldest {
+                Some(s) => {
+                    self.calls.remove(&s);
+                }
+                None => break,
+            }
         }
-        let mut orders: Vec<u64> = self.calls.values().filter(|c| !c.live).map(|c| c.order).collect();
-        orders.sort_unstable();
-        let cutoff = orders[ended - ENDED_KEPT];
-        let active = self.active.clone();
-        self.calls
-            .retain(|s, c| c.live || c.order >= cutoff || Some(s) == active.as_ref());
     }
 
     fn log(&mut self, level: Level, message: String) {

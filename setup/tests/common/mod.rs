@@ -134,7 +134,11 @@ pub fn flex_standby() -> Value {
 /// Five workers (one without voice), two workflows, two queues.
 pub fn standard_data() -> Data {
     let workers: Vec<FakeWorker> = (1..=5)
-        .map(|n| FakeWorker { sid: sid("WK", n), name: format!("agent{n}"), voice: if n == 5 { Some(2) } else { Some(1) } })
+        .map(|n| FakeWorker {
+            sid: sid("WK", n),
+            name: format!("agent{n}"),
+            voice: if n == 5 { Some(2) } else { Some(1) },
+        })
         .collect();
     Data {
         queues: vec![
@@ -179,13 +183,21 @@ impl Fake {
 
     /// The POSTs seen so far.
     pub fn writes(&self) -> Vec<Logged> {
-        self.log().into_iter().filter(|l| l.method == "POST").collect()
+        self.log()
+            .into_iter()
+            .filter(|l| l.method == "POST")
+            .collect()
     }
 
     /// A workflow's configuration now.
     pub fn workflow(&self, n: u32) -> String {
         let d = self.data.lock().unwrap();
-        d.workflows.iter().find(|w| w.0 == sid("WW", n)).unwrap().2.clone()
+        d.workflows
+            .iter()
+            .find(|w| w.0 == sid("WW", n))
+            .unwrap()
+            .2
+            .clone()
     }
 
     /// The environment for the tool, pointing at this fake.
@@ -216,8 +228,17 @@ pub fn run_tool(env: &[(String, String)], args: &[&str]) -> Run {
     let lookup = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = multi_call_setup::run(&args, &lookup, &mut out, &mut err);
-    let run = Run { code, out: String::from_utf8(out).unwrap(), err: String::from_utf8(err).unwrap() };
-    assert!(!run.out.contains(TOKEN) && !run.err.contains(TOKEN), "the auth token was printed:\n{}\n{}", run.out, run.err);
+    let run = Run {
+        code,
+        out: String::from_utf8(out).unwrap(),
+        err: String::from_utf8(err).unwrap(),
+    };
+    assert!(
+        !run.out.contains(TOKEN) && !run.err.contains(TOKEN),
+        "the auth token was printed:\n{}\n{}",
+        run.out,
+        run.err
+    );
     run
 }
 
@@ -241,10 +262,13 @@ fn url_decode(s: &str) -> String {
 
 /// Splits `a=1&b=2` into decoded pairs.
 pub fn form(s: &str) -> Vec<(String, String)> {
-    s.split('&').filter(|p| !p.is_empty()).map(|p| {
-        let (k, v) = p.split_once('=').unwrap_or((p, ""));
-        (url_decode(k), url_decode(v))
-    }).collect()
+    s.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (url_decode(k), url_decode(v))
+        })
+        .collect()
 }
 
 fn serve(stream: TcpStream, shared: &Mutex<Data>) {
@@ -274,7 +298,12 @@ fn serve(stream: TcpStream, shared: &Mutex<Data>) {
     let body = String::from_utf8_lossy(&body).into_owned();
     let (status, reply) = {
         let mut d = shared.lock().unwrap();
-        d.log.push(Logged { method: method.clone(), target: target.clone(), body: body.clone(), auth: auth.clone() });
+        d.log.push(Logged {
+            method: method.clone(),
+            target: target.clone(),
+            body: body.clone(),
+            auth: auth.clone(),
+        });
         handle(&mut d, &method, &target, &body, &auth)
     };
     let text = reply.to_string();
@@ -288,20 +317,49 @@ fn serve(stream: TcpStream, shared: &Mutex<Data>) {
 }
 
 fn error(status: u16, code: u32, message: &str) -> (u16, Value) {
-    (status, json!({ "code": code, "message": message, "more_info": format!("https://www.twilio.com/docs/errors/{code}"), "status": status }))
+    (
+        status,
+        json!({ "code": code, "message": message, "more_info": format!("https://www.twilio.com/docs/errors/{code}"), "status": status }),
+    )
 }
 
-fn page(items: Vec<Value>, key: &str, path: &str, query: &[(String, String)], page_size: usize) -> (u16, Value) {
-    let page: usize = query.iter().find(|(k, _)| k == "Page").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+fn page(
+    items: Vec<Value>,
+    key: &str,
+    path: &str,
+    query: &[(String, String)],
+    page_size: usize,
+) -> (u16, Value) {
+    let page: usize = query
+        .iter()
+        .find(|(k, _)| k == "Page")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
     let start = page * page_size;
     let slice: Vec<Value> = items.iter().skip(start).take(page_size).cloned().collect();
-    let keep: Vec<String> = query.iter().filter(|(k, _)| k != "Page" && k != "PageToken").map(|(k, v)| format!("{k}={}", v.replace(' ', "%20"))).collect();
-    let url = |p: usize| format!("https://taskrouter.twilio.com{path}?{}&Page={p}&PageToken=PT{p}", keep.join("&"));
-    let next = if start + page_size < items.len() { Value::String(url(page + 1)) } else { Value::Null };
-    (200, json!({
-        key: slice,
-        "meta": { "page": page, "page_size": page_size, "first_page_url": url(0), "previous_page_url": Value::Null, "url": url(page), "next_page_url": next, "key": key }
-    }))
+    let keep: Vec<String> = query
+        .iter()
+        .filter(|(k, _)| k != "Page" && k != "PageToken")
+        .map(|(k, v)| format!("{k}={}", v.replace(' ', "%20")))
+        .collect();
+    let url = |p: usize| {
+        format!(
+            "https://taskrouter.twilio.com{path}?{}&Page={p}&PageToken=PT{p}",
+            keep.join("&")
+        )
+    };
+    let next = if start + page_size < items.len() {
+        Value::String(url(page + 1))
+    } else {
+        Value::Null
+    };
+    (
+        200,
+        json!({
+            key: slice,
+            "meta": { "page": page, "page_size": page_size, "first_page_url": url(0), "previous_page_url": Value::Null, "url": url(page), "next_page_url": next, "key": key }
+        }),
+    )
 }
 
 fn worker_json(w: &FakeWorker) -> Value {
@@ -322,7 +380,10 @@ fn workflow_json(w: &(String, String, String)) -> Value {
 
 fn handle(d: &mut Data, method: &str, target: &str, body: &str, auth: &str) -> (u16, Value) {
     use base64::Engine;
-    let expected = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT}:{TOKEN}")));
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT}:{TOKEN}"))
+    );
     if let Some(status) = d.fail_next.pop_front() {
         return error(status, 20429, "Too Many Requests");
     }
@@ -348,16 +409,31 @@ fn handle(d: &mut Data, method: &str, target: &str, body: &str, auth: &str) -> (
     match (method, segs.as_slice()) {
         ("GET", ["v1", "Configuration"]) => (200, d.flex.clone()),
         ("GET", ["v1", "Workspaces"]) => {
-            let items = vec![json!({ "sid": wsid, "friendly_name": "Flex Task Assignment", "account_sid": ACCOUNT })];
+            let items = vec![
+                json!({ "sid": wsid, "friendly_name": "Flex Task Assignment", "account_sid": ACCOUNT, "multi_task_enabled": true }),
+            ];
             page(items, "workspaces", path, &query, ps)
         }
-        ("GET", ["v1", "Workspaces", w]) if *w == wsid => (200, json!({ "sid": wsid, "friendly_name": "Flex Task Assignment", "account_sid": ACCOUNT })),
-        (_, ["v1", "Workspaces", w, ..]) if *w != wsid => error(404, 20404, "The requested resource was not found"),
+        ("GET", ["v1", "Workspaces", w]) if *w == wsid => (
+            200,
+            json!({ "sid": wsid, "friendly_name": "Flex Task Assignment", "account_sid": ACCOUNT, "multi_task_enabled": true }),
+        ),
+        (_, ["v1", "Workspaces", w, ..]) if *w != wsid => {
+            error(404, 20404, "The requested resource was not found")
+        }
         ("GET", ["v1", "Workspaces", _, "Workers"]) => {
-            let by_queue = query.iter().find(|(k, _)| k == "TaskQueueSid").map(|(_, v)| v.clone());
+            let by_queue = query
+                .iter()
+                .find(|(k, _)| k == "TaskQueueSid")
+                .map(|(_, v)| v.clone());
             let items = match by_queue {
                 Some(q) => match d.queues.iter().find(|x| x.sid == q) {
-                    Some(queue) => d.workers.iter().filter(|w| queue.members.contains(&w.sid)).map(worker_json).collect(),
+                    Some(queue) => d
+                        .workers
+                        .iter()
+                        .filter(|w| queue.members.contains(&w.sid))
+                        .map(worker_json)
+                        .collect(),
                     None => return error(404, 20404, "no such queue"),
                 },
                 None => d.workers.iter().map(worker_json).collect(),
@@ -365,34 +441,59 @@ fn handle(d: &mut Data, method: &str, target: &str, body: &str, auth: &str) -> (
             page(items, "workers", path, &query, ps)
         }
         ("GET", ["v1", "Workspaces", _, "Workers", wk, "Channels"]) => {
-            let Some((i, w)) = d.workers.iter().enumerate().find(|(_, w)| w.sid == *wk) else { return error(404, 20404, "no such worker") };
+            let Some((i, w)) = d.workers.iter().enumerate().find(|(_, w)| w.sid == *wk) else {
+                return error(404, 20404, "no such worker");
+            };
             let n = (i as u32 + 1) * 10;
-            let mut items = vec![channel_json(w, 1, n, "default"), channel_json(w, 1, n + 1, "chat")];
+            let mut items = vec![
+                channel_json(w, 1, n, "default"),
+                channel_json(w, 1, n + 1, "chat"),
+            ];
             if let Some(c) = w.voice {
                 items.push(channel_json(w, c, n + 2, "voice"));
             }
             page(items, "channels", path, &query, ps)
         }
         ("POST", ["v1", "Workspaces", _, "Workers", wk, "Channels", ch]) => {
-            let Some((i, _)) = d.workers.iter().enumerate().find(|(_, w)| w.sid == *wk) else { return error(404, 20404, "no such worker") };
+            let Some((i, _)) = d.workers.iter().enumerate().find(|(_, w)| w.sid == *wk) else {
+                return error(404, 20404, "no such worker");
+            };
             if *ch != sid("WC", (i as u32 + 1) * 10 + 2) || d.workers[i].voice.is_none() {
                 return error(404, 20404, "no such channel");
             }
-            let Some(cap) = form(body).into_iter().find(|(k, _)| k == "Capacity").and_then(|(_, v)| v.parse::<i64>().ok()) else {
+            let Some(cap) = form(body)
+                .into_iter()
+                .find(|(k, _)| k == "Capacity")
+                .and_then(|(_, v)| v.parse::<i64>().ok())
+            else {
                 return error(400, 20001, "Capacity must be an integer");
             };
             d.workers[i].voice = Some(cap);
             let w = d.workers[i].clone();
             (200, channel_json(&w, cap, (i as u32 + 1) * 10 + 2, "voice"))
         }
-        ("GET", ["v1", "Workspaces", _, "Workflows"]) => page(d.workflows.iter().map(workflow_json).collect(), "workflows", path, &query, ps),
-        ("GET", ["v1", "Workspaces", _, "Workflows", ww]) => match d.workflows.iter().find(|w| w.0 == *ww) {
-            Some(w) => (200, workflow_json(w)),
-            None => error(404, 20404, "no such workflow"),
-        },
+        ("GET", ["v1", "Workspaces", _, "Workflows"]) => page(
+            d.workflows.iter().map(workflow_json).collect(),
+            "workflows",
+            path,
+            &query,
+            ps,
+        ),
+        ("GET", ["v1", "Workspaces", _, "Workflows", ww]) => {
+            match d.workflows.iter().find(|w| w.0 == *ww) {
+                Some(w) => (200, workflow_json(w)),
+                None => error(404, 20404, "no such workflow"),
+            }
+        }
         ("POST", ["v1", "Workspaces", _, "Workflows", ww]) => {
-            let Some(i) = d.workflows.iter().position(|w| w.0 == *ww) else { return error(404, 20404, "no such workflow") };
-            let Some(cfg) = form(body).into_iter().find(|(k, _)| k == "Configuration").map(|(_, v)| v) else {
+            let Some(i) = d.workflows.iter().position(|w| w.0 == *ww) else {
+                return error(404, 20404, "no such workflow");
+            };
+            let Some(cfg) = form(body)
+                .into_iter()
+                .find(|(k, _)| k == "Configuration")
+                .map(|(_, v)| v)
+            else {
                 return error(400, 20001, "Configuration missing");
             };
             if serde_json::from_str::<Value>(&cfg).is_err() {
@@ -405,6 +506,10 @@ fn handle(d: &mut Data, method: &str, target: &str, body: &str, auth: &str) -> (
             let items = d.queues.iter().map(|q| json!({ "sid": q.sid, "friendly_name": q.name, "target_workers": "1==1", "account_sid": ACCOUNT, "workspace_sid": wsid, "max_reserved_workers": 1 })).collect();
             page(items, "task_queues", path, &query, ps)
         }
-        _ => error(404, 20404, &format!("the fake does not serve {method} {path}")),
+        _ => error(
+            404,
+            20404,
+            &format!("the fake does not serve {method} {path}"),
+        ),
     }
 }

@@ -1,0 +1,320 @@
+//! Contract tests: every request the tool sends is checked by Prism against
+//! Twilio's own OpenAPI descriptions (copied into `setup/contracts/`).
+//!
+//! Two set-ups:
+//! - mock: Prism answers from the descriptions' examples; the tool audits and
+//!   plans against them.
+//! - proxy: Prism validates each request and forwards it to the stateful fake,
+//!   so the writes (workflow configuration, worker capacity) are checked too.
+//!
+//! Prism comes from npm: run `npm ci --prefix setup` once.
+
+mod common;
+
+use std::fs::File;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{run_tool, standard_data, Fake, ACCOUNT, TOKEN};
+
+/// Lines Prism logs when a request breaks the contract.
+const VIOLATION_MARKERS: [&str; 3] = [
+    "Request did not pass the validation rules",
+    "Request terminated with error",
+    "Invalid security scheme",
+];
+
+fn setup_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn prism_bin() -> PathBuf {
+    let bin = setup_dir().join("node_modules/.bin/prism");
+    assert!(
+        bin.exists(),
+        "Prism is not installed at {}: run `npm ci --prefix setup` (from the repository root) first",
+        bin.display()
+    );
+    bin
+}
+
+/// A Prism process on loopback, stopped when dropped.
+struct Prism {
+    child: Child,
+    base: String,
+    log: PathBuf,
+}
+
+impl Prism {
+    fn start(name: &str, args: &[&str]) -> Prism {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let log = std::env::temp_dir().join(format!(
+            "multi-call-setup-prism-{name}-{}-{port}.log",
+            std::process::id()
+        ));
+        let out = File::create(&log).unwrap();
+        let child = Command::new(prism_bin())
+            .args(args)
+            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
+            .current_dir(setup_dir())
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .spawn()
+            .expect("start Prism");
+        let prism = Prism {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            log,
+        };
+        let deadline = Instant::now() + Duration::from_secs(90);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "Prism did not start within 90 s:\n{}",
+                prism.log_text()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        prism
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until Prism's log stops growing: it is written asynchronously,
+    /// so a check made right after a response could miss that request's lines.
+    fn settle(&self) {
+        let size = || std::fs::metadata(&self.log).map(|m| m.len()).unwrap_or(0);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut last = size();
+        let mut stable_since = Instant::now();
+        while Instant::now() < deadline && stable_since.elapsed() < Duration::from_millis(400) {
+            std::thread::sleep(Duration::from_millis(50));
+            let now = size();
+            if now != last {
+                last = now;
+                stable_since = Instant::now();
+            }
+        }
+    }
+
+    /// The lines about requests that broke the contract, with the lines around them.
+    fn violations(&self) -> Vec<String> {
+        self.settle();
+        let text = self.log_text();
+        let lines: Vec<&str> = text.lines().collect();
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| VIOLATION_MARKERS.iter().any(|m| l.contains(m)))
+            .map(|(i, _)| lines[i.saturating_sub(3)..(i + 3).min(lines.len())].join("\n"))
+            .collect()
+    }
+
+    fn requests_received(&self) -> usize {
+        self.settle();
+        self.log_text()
+            .lines()
+            .filter(|l| l.contains("Request received"))
+            .count()
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+fn contract(file: &str) -> String {
+    let path = setup_dir().join("contracts").join(file);
+    assert!(
+        Path::new(&path).exists(),
+        "missing contract {}",
+        path.display()
+    );
+    path.to_string_lossy().into_owned()
+}
+
+fn start_pair(mode: &str, upstream: Option<&str>) -> (Prism, Prism) {
+    let tr = contract("twilio_taskrouter_v1.json");
+    let fx = contract("twilio_flex_v1.json");
+    let (mut a, mut b): (Vec<&str>, Vec<&str>) = (vec![mode, &tr], vec![mode, &fx]);
+    if let Some(up) = upstream {
+        a.extend([up, "--errors"]);
+        b.extend([up, "--errors"]);
+    }
+    // Start both at once: each takes a few seconds to load its description.
+    let (a, b) = std::thread::scope(|s| {
+        let ta = s.spawn(|| Prism::start(&format!("{mode}-taskrouter"), &a));
+        let tb = s.spawn(|| Prism::start(&format!("{mode}-flex"), &b));
+        (ta.join().unwrap(), tb.join().unwrap())
+    });
+    (a, b)
+}
+
+fn env_for(taskrouter: &str, flex: &str) -> Vec<(String, String)> {
+    vec![
+        ("TWILIO_ACCOUNT_SID".into(), ACCOUNT.into()),
+        ("TWILIO_AUTH_TOKEN".into(), TOKEN.into()),
+        ("TWILIO_TASKROUTER_BASE_URL".into(), taskrouter.into()),
+        ("TWILIO_FLEX_BASE_URL".into(), flex.into()),
+        ("MULTI_CALL_SETUP_RETRY_BASE_MS".into(), "5".into()),
+    ]
+}
+
+fn assert_no_violations(prisms: &[&Prism]) {
+    for p in prisms {
+        let v = p.violations();
+        assert!(
+            v.is_empty(),
+            "Prism at {} saw requests that break Twilio's contract:\n{}",
+            p.base,
+            v.join("\n---\n")
+        );
+    }
+}
+
+#[test]
+fn requests_match_the_contract_against_prism_examples() {
+    let (tr, fx) = start_pair("mock", None);
+    let env = env_for(&tr.base, &fx.base);
+
+    let audit = run_tool(&env, &["audit", "--json"]);
+    // The examples hold a workflow configuration that is not JSON and a worker
+    // with no voice channel, so there are findings; what matters is that the
+    // tool got through every call (not exit 2) with contract-valid requests.
+    assert_eq!(audit.code, 1, "{}\n{}", audit.out, audit.err);
+    let report: serde_json::Value = serde_json::from_str(&audit.out).unwrap();
+    assert_eq!(
+        report["workspace"]["sid"],
+        "WSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    );
+    assert!(report["counts"]["workers"].as_u64().unwrap() >= 1);
+    let kinds: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"workflow_unreadable"),
+        "the example configuration is YAML-like text: {kinds:?}"
+    );
+    assert!(kinds.contains(&"flex_configuration"), "{kinds:?}");
+    assert!(
+        kinds.contains(&"workspace_single_tasking"),
+        "the example workspace has multi_task_enabled false: {kinds:?}"
+    );
+
+    let apply = run_tool(&env, &["apply", "--yes"]);
+    assert!(apply.code <= 1, "{}\n{}", apply.out, apply.err);
+
+    // workspaces, workers, channels, workflows, queues, queue members; and the Flex configuration.
+    assert!(tr.requests_received() >= 6, "{}", tr.log_text());
+    assert!(fx.requests_received() >= 1, "{}", fx.log_text());
+    assert_no_violations(&[&tr, &fx]);
+}
+
+#[test]
+fn writes_match_the_contract_through_prism_in_front_of_the_fake() {
+    let fake = Fake::start(standard_data());
+    let (tr, fx) = start_pair("proxy", Some(&fake.base));
+    let env = env_for(&tr.base, &fx.base);
+
+    let audit = run_tool(&env, &["audit"]);
+    assert_eq!(audit.code, 1, "{}\n{}", audit.out, audit.err);
+    let apply = run_tool(&env, &["apply", "--yes"]);
+    assert_eq!(
+        apply.code,
+        0,
+        "{}\n{}\nPrism:\n{}",
+        apply.out,
+        apply.err,
+        tr.log_text()
+    );
+    // The writes went through Prism's validation and reached the fake.
+    let writes = fake.writes();
+    assert!(
+        writes.iter().any(|w| w.target.contains("/Workflows/")),
+        "{writes:?}"
+    );
+    assert!(
+        writes.iter().any(|w| w.target.contains("/Channels/")),
+        "{writes:?}"
+    );
+    let again = run_tool(&env, &["audit"]);
+    assert_eq!(again.code, 0, "{}\n{}", again.out, again.err);
+    assert_no_violations(&[&tr, &fx]);
+    // The fake's answers must follow the contract too, or it could hide a tool bug.
+    for p in [&tr, &fx] {
+        p.settle();
+        let bad: Vec<String> = p
+            .log_text()
+            .lines()
+            .filter(|l| l.contains("Violation: response"))
+            .map(str::to_string)
+            .collect();
+        assert!(
+            bad.is_empty(),
+            "the fake answered outside Twilio's contract:\n{}",
+            bad.join("\n")
+        );
+    }
+
+    // Control: a request that breaks the contract is stopped by Prism and never reaches the fake.
+    let before = fake.writes().len();
+    let status = bad_capacity_request(&tr.base);
+    assert_eq!(status, 422);
+    assert_eq!(fake.writes().len(), before);
+    assert!(
+        !tr.violations().is_empty(),
+        "the bad request was not flagged:\n{}",
+        tr.log_text()
+    );
+}
+
+/// Sends `Capacity=two` (the contract says integer) and returns the status.
+fn bad_capacity_request(base: &str) -> u16 {
+    use base64::Engine;
+    let ws = common::ws();
+    let url = format!(
+        "{base}/v1/Workspaces/{ws}/Workers/{}/Channels/{}",
+        common::sid("WK", 1),
+        common::sid("WC", 12)
+    );
+    let auth = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT}:{TOKEN}"))
+    );
+    let resp = ureq::post(&url)
+        .header("Authorization", &auth)
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .send_form([("Capacity", "two")])
+        .unwrap();
+    resp.status().as_u16()
+}
+
+#[test]
+fn the_violation_check_catches_a_bad_request() {
+    // A control: without it, a Prism that logged violations differently would let every test above pass.
+    let (tr, _fx) = start_pair("mock", None);
+    assert_eq!(bad_capacity_request(&tr.base), 422);
+    assert!(
+        !tr.violations().is_empty(),
+        "the bad request was not flagged:\n{}",
+        tr.log_text()
+    );
+}

@@ -1,0 +1,38 @@
+//! Behaviour 4: every extra Device follows the agent's token and audio.
+
+mod common;
+
+use common::World;
+use multi_call::{Command, Event, Mode};
+
+#[test]
+fn token_refreshes_and_audio_changes_reach_every_extra_device() {
+    let mut w = World::new(Mode::Standby, None);
+    for t in ["WR-A", "WR-B"] {
+        w.offer(t);
+        w.accept(t);
+    }
+    let devices = w.extra_devices();
+    assert_eq!(devices.len(), 2, "B's Device and the next standby");
+    let out = w.send(Event::TokenUpdated);
+    for d in &devices {
+        assert!(out.contains(&Command::UpdateToken { device: *d }));
+    }
+    let out = w.send(Event::AudioDevicesChanged);
+    for d in &devices {
+        assert!(out.contains(&Command::ApplyAudio { device: *d }));
+    }
+}
+
+#[test]
+fn every_extra_device_is_destroyed_once_its_call_ends() {
+    let mut w = World::new(Mode::Forward, None);
+    for t in ["WR-A", "WR-B", "WR-C"] {
+        w.offer(t);
+        w.accept(t);
+    }
+    assert_eq!(w.extra_devices().len(), 2);
+    w.hang_up(&World::call_of("WR-B"));
+    w.hang_up(&World::call_of("WR-C"));
+    assert!(w.extra_devices().is_empty());
+}
