@@ -102,6 +102,8 @@ impl World {
             let out = self.engine.handle(e);
             for c in &out {
                 self.carry_out(c);
+                // "At no moment": checked after every single command.
+                self.check_one_audible();
             }
             all.extend(out.iter().cloned());
             self.log.extend(out);
@@ -200,10 +202,14 @@ impl World {
         call.strip_prefix("CA-agent-").map(|t| t.to_string()).unwrap_or_default()
     }
 
-    /// The invariants that must hold after every step.
-    pub fn check_invariants(&self) {
+    fn check_one_audible(&self) {
         let unmuted: Vec<_> = self.calls.iter().filter(|(_, c)| c.open && !c.muted).map(|(s, _)| s).collect();
         assert!(unmuted.len() <= 1, "two calls unmuted at once: {unmuted:?}");
+    }
+
+    /// The invariants that must hold after every step.
+    pub fn check_invariants(&self) {
+        self.check_one_audible();
         if let Some(a) = &self.active {
             assert!(self.calls.get(a).is_some_and(|c| c.open), "active call {a} is not live");
         }

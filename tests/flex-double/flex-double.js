@@ -626,7 +626,6 @@
     { id: 'NoInputDevice', content: 'NoInputDevice', type: 'error', timeout: 0 },
     { id: 'MicTaken', content: 'Microphone is in use by another application', type: 'error', timeout: 0 },
   ];
-  const CALL_ACTIONS_NEEDING_HOLD = new Set(['HoldCall', 'HoldParticipant']);
 
   /**
    * Builds window.Twilio.Flex and a Manager.
