@@ -71,13 +71,14 @@ function track(call, device) {
   render();
 }
 
-const sidOf = (call) => call.parameters?.CallSid;
+const sidOf = (call) => call?.parameters?.CallSid;
 const liveCalls = () => calls.filter((e) => e.call.status() !== 'closed');
 const reservationOf = (call) => call.customParameters?.get?.('reservationSid');
 
 // ── Flex ──────────────────────────────────────────────────────────────────
+let lastTasks = [];
 const control = connectControl('desktop', (msg) => {
-  if (msg.type === 'tasks') { host?.putTasks(msg.tasks); team = msg.team; render(); }
+  if (msg.type === 'tasks') { lastTasks = msg.tasks; host?.putTasks(msg.tasks); team = msg.team; render(); }
 });
 let team = [];
 let host;
@@ -97,6 +98,8 @@ const start = async () => createFlex({
   configuration,
   Device,
   token: await token(),
+  identity: 'alice',
+  workerSid: 'WK' + 'a'.repeat(32),
   // What Flex's actions do on Twilio's side, done by the sandbox gateway.
   backend: {
     acceptTask: (reservationSid) => control.request({ type: 'task.accept', reservationSid }),
@@ -111,6 +114,7 @@ const start = async () => createFlex({
 
 try {
   host = await start();
+  host.putTasks(lastTasks);
   pluginState = mode.multiCall.enabled ? await host.loadPlugin('/plugin/plugin-multi-call.js') : 'not loaded (mode off)';
 } catch (e) {
   document.getElementById('notes').replaceChildren(h('li', { class: 'error' }, `desktop failed to start: ${e?.message || e}`));
@@ -136,7 +140,7 @@ function taskCard(task) {
   const voice = task.channelType === 'voice' || task.taskChannelUniqueName === 'voice';
   const badges = [
     h('span', { class: `badge ${voice ? '' : 'chat'}` }, voice ? 'call' : 'chat'),
-    h('span', { class: `badge ${task.status === 'reserved' ? 'ringing' : ''}` }, task.status),
+    h('span', { class: `badge ${task.taskStatus === 'reserved' ? 'ringing' : ''}` }, task.taskStatus),
     selected && h('span', { class: 'badge flex' }, 'selected'),
     status === 'pending' && h('span', { class: 'badge ringing' }, 'ringing'),
     status === 'open' && h('span', { class: 'badge open' }, 'active'),
@@ -145,19 +149,19 @@ function taskCard(task) {
     call?.isMuted() && h('span', { class: 'badge muted' }, 'muted'),
     active && h('span', { class: 'badge flex', 'data-active': '' }, "Flex's active call"),
   ];
-  const canHold = voice && task.status === 'assigned' && customer;
-  return h('li', { class: `task ${selected ? 'selected' : ''} ${task.status} ${customer?.onHold ? 'held' : ''}`, 'data-task': task.sid, 'data-call': sidOf(call) || '' },
+  const canHold = voice && task.taskStatus === 'assigned' && customer;
+  return h('li', { class: `task ${selected ? 'selected' : ''} ${task.taskStatus} ${customer?.onHold ? 'held' : ''}`, 'data-task': task.sid, 'data-call': sidOf(call) || '' },
     h('div', { class: 'row' }, h('strong', { class: 'grow' }, task.attributes?.name || task.attributes?.from || task.sid), ...badges),
     entry ? h('div', { class: 'level' },
       h('span', { class: 'muted' }, 'hears'), meter(entry.level), h('span', { class: 'muted' }, 'sends'), meter(entry.sendLevel),
       h('span', { class: 'num' }, `${entry.device.label} · ${sidOf(call)?.slice(0, 10)}…`)) : null,
     h('div', { class: 'actions' },
-      task.status === 'reserved' && h('button', { class: 'primary', 'data-action': 'accept', onclick: () => act('AcceptTask', { sid: task.sid }) }, 'Accept'),
-      task.status === 'reserved' && h('button', { 'data-action': 'reject', onclick: () => act('RejectTask', { sid: task.sid }) }, 'Reject'),
+      task.taskStatus === 'reserved' && h('button', { class: 'primary', 'data-action': 'accept', onclick: () => act('AcceptTask', { sid: task.sid }) }, 'Accept'),
+      task.taskStatus === 'reserved' && h('button', { 'data-action': 'reject', onclick: () => act('RejectTask', { sid: task.sid }) }, 'Reject'),
       h('button', { 'data-action': 'select', disabled: selected, onclick: () => act('SelectTask', { sid: task.sid }) }, 'Select'),
       canHold && !customer.onHold && h('button', { 'data-action': 'hold', onclick: () => act('HoldCall', { sid: task.sid }) }, 'Hold'),
       canHold && customer.onHold && h('button', { 'data-action': 'unhold', onclick: () => act('UnholdCall', { sid: task.sid }) }, 'Unhold'),
-      task.status === 'wrapping' && h('button', { 'data-action': 'complete', onclick: () => act('CompleteTask', { sid: task.sid }) }, 'Complete')));
+      task.taskStatus === 'wrapping' && h('button', { 'data-action': 'complete', onclick: () => act('CompleteTask', { sid: task.sid }) }, 'Complete')));
 }
 
 function render() {
@@ -192,7 +196,8 @@ function render() {
     : [h('li', {}, `plugin: ${pluginState}`)]));
 }
 
-async function refreshToken() { host.refreshToken(await token()); }
+/** As Flex does: its own Device's updateToken, then `tokenUpdated` for plugins. */
+function refreshToken() { host.refreshToken(); }
 
 setInterval(render, 250);
 render();

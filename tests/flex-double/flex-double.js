@@ -1388,7 +1388,7 @@
           (t.participants || []).map((p) => esc(p.participantType + (p.isCurrentWorker ? '(me)' : '') + ' ' + p.status + (p.onHold ? ' HELD' : '') + (p.muted ? ' muted' : ''))).join('<br>') + '</td></tr>').join('') + '</table>' +
         '<h3>Devices</h3><table><tr><th>Device</th><th>Role</th><th>State</th><th>Calls</th><th>Audio</th></tr>' +
         devices.map((d) => '<tr class="' + (d.destroyed ? 'gone' : '') + '"><td>' + esc(d.id) + '</td><td>' + (d.isFlex ? 'Flex' : d.wasFlex ? 'old Flex' : 'extra') + '</td><td>' + esc(d.state) + '</td><td>' +
-          d.calls.map((c) => esc(c.callSid + ' ' + c.status + (c.muted ? ' 🔇muted' : ' 🔊live'))).join('<br>') + '</td><td>' + esc((d.audio ? d.audio.speakers.join('+') + ' / ' + (d.audio.input || '-') : '')) + '</td></tr>').join('') + '</table>' +
+          d.calls.map((c) => esc(c.callSid + ' ' + c.status + (c.status === 'open' ? (c.muted ? ' · MUTED' : ' · unmuted') : ''))).join('<br>') + '</td><td>' + esc((d.audio ? d.audio.speakers.join('+') + ' / ' + (d.audio.input || '-') : '')) + '</td></tr>').join('') + '</table>' +
         '<h3>Notifications</h3><ul>' + s.notifications.slice(-6).map((n) => '<li class="' + esc(n.type) + '">[' + esc(n.type) + '] ' + esc(n.id) + ': ' + esc(n.text) + (n.dismissed ? ' (dismissed)' : '') + '</li>').join('') +
         s.cancelledNotifications.slice(-3).map((n) => '<li class="cancelled">cancelled: ' + esc(n.id) + '</li>').join('') + '</ul>' +
         '<h3>Actions</h3><ol class="actions">' + s.actions.slice(-10).map((a) => '<li>' + esc(a.name + (a.sid ? ' ' + a.sid : '') + (a.targetSid ? ' → ' + a.targetSid : '') + ': ' + a.outcome) + '</li>').join('') + '</ol>' +

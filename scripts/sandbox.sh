@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds the plugin and starts the local Flex sandbox (HTTPS on 127.0.0.1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+node scripts/build.mjs
+exec node sandbox/start.mjs "$@"
