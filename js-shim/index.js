@@ -3,7 +3,7 @@
 // every decision is made in Rust (src/engine). See commands.d.ts for the
 // command union this file switches over.
 
-import initWasm, { Plugin as Engine } from '../target/bindgen/multi_call.js';
+import initWasm, { Plugin as Engine, EventKind as K } from '../target/bindgen/multi_call.js';
 import wasmBytes from '../target/bindgen/multi_call_bg.wasm';
 import { addCallsColumn } from './teams-view.js';
 
@@ -246,18 +246,18 @@ class Host {
     try {
       device = new this.DeviceClass(this.token(), this.deviceOptions());
     } catch (e) {
-      return this.later((en) => en.deviceFailed(id, 0, `new Device threw: ${errorText(e)}`));
+      return this.later((en) => en.handle(K.DeviceFailed, id, `new Device threw: ${errorText(e)}`, undefined, false, 0));
     }
     const entry = { device, incoming: new Map() };
     this.devices.set(id, entry);
     // Without an error listener a Device error would throw into Flex.
-    device.on('error', (err) => this.feed((en) => en.deviceFailed(id, (err && err.code) >>> 0, errorText(err))));
-    device.on('registered', () => this.feed((en) => en.deviceRegistered(id)));
+    device.on('error', (err) => this.feed((en) => en.handle(K.DeviceFailed, id, errorText(err), undefined, false, (err && err.code) >>> 0)));
+    device.on('registered', () => this.feed((en) => en.handle(K.DeviceRegistered, id)));
     device.on('incoming', (call) => {
       const sid = sidOf(call);
       entry.incoming.set(sid, call);
       this.watchCall(id, call);
-      this.feed((en) => en.callIncoming(id, sid, !!device.isBusy));
+      this.feed((en) => en.handle(K.CallIncoming, id, sid, undefined, !!device.isBusy));
     });
     const constraints = this.voice.audioConstraints;
     if (constraints && device.audio && device.audio.setAudioConstraints) {
@@ -266,7 +266,7 @@ class Host {
     this.applyAudio(id);
     if (register) {
       Promise.resolve().then(() => device.register()).catch((e) =>
-        this.feed((en) => en.deviceFailed(id, (e && e.code) >>> 0, `register failed: ${errorText(e)}`)));
+        this.feed((en) => en.handle(K.DeviceFailed, id, `register failed: ${errorText(e)}`, undefined, false, (e && e.code) >>> 0)));
     }
     return undefined;
   }
@@ -286,11 +286,11 @@ class Host {
   acceptCall(id, sid) {
     const entry = this.devices.get(id);
     const call = entry && entry.incoming.get(sid);
-    if (!call) return this.later((en) => en.deviceFailed(id, 0, `call ${sid} is no longer ringing`));
+    if (!call) return this.later((en) => en.handle(K.DeviceFailed, id, `call ${sid} is no longer ringing`, undefined, false, 0));
     try {
       call.accept(this.voice.acceptOptions);
     } catch (e) {
-      this.later((en) => en.deviceFailed(id, 0, `accept failed: ${errorText(e)}`));
+      this.later((en) => en.handle(K.DeviceFailed, id, `accept failed: ${errorText(e)}`, undefined, false, 0));
     }
     return undefined;
   }
@@ -300,7 +300,7 @@ class Host {
     const original = this.ringing.get(sid);
     const connectToken = original && original.connectToken;
     if (!entry || !connectToken) {
-      return this.later((en) => en.deviceFailed(id, 0, original ? 'the call has no connectToken' : `call ${sid} is no longer ringing`));
+      return this.later((en) => en.handle(K.DeviceFailed, id, original ? 'the call has no connectToken' : `call ${sid} is no longer ringing`, undefined, false, 0));
     }
     const opts = { connectToken };
     if (this.voice.rtcConfiguration !== undefined) opts.rtcConfiguration = this.voice.rtcConfiguration;
@@ -309,7 +309,7 @@ class Host {
       if (!this.devices.has(id)) return;
       this.watchCall(id, call, sid);
       if (call.status && call.status() === 'open') this.opened(id, call, sid);
-    }, (e) => this.feed((en) => en.deviceFailed(id, (e && e.code) >>> 0, `connect failed: ${errorText(e)}`)));
+    }, (e) => this.feed((en) => en.handle(K.DeviceFailed, id, `connect failed: ${errorText(e)}`, undefined, false, (e && e.code) >>> 0)));
     return undefined;
   }
 
@@ -325,7 +325,10 @@ class Host {
 
   hold(taskSid, targetSid) {
     const task = this.taskBySid(taskSid);
-    const settle = (error) => this.feed((en) => en.holdSettled(taskSid, targetSid, error));
+    const settle = (error) => {
+      if (error !== undefined) log('warn', `HoldParticipant ${targetSid} on task ${taskSid} was rejected: ${error}`);
+      this.feed((en) => en.handle(error === undefined ? K.HoldSettled : K.HoldFailed, 0, taskSid, targetSid));
+    };
     const p = Promise.resolve()
       .then(() => this.flex.Actions.invokeAction('HoldParticipant', { task, targetSid }))
       .then(() => settle(undefined), (e) => settle(errorText(e)));
@@ -358,18 +361,18 @@ class Host {
     const sid = (p) => p.sid || (p.task && p.task.sid);
     before('AcceptTask', (en, p) => {
       const task = p.task || this.taskBySid(p.sid);
-      return en.acceptingTask(sid(p) || '', !!(task && flex.TaskHelper.isCallTask(task)));
+      return en.handle(K.AcceptingTask, 0, sid(p) || '', undefined, !!(task && flex.TaskHelper.isCallTask(task)));
     });
-    before('SelectTask', (en, p) => en.taskSelected(sid(p)));
-    before('UnholdCall', (en, p) => en.unholding(sid(p) || ''));
-    before('UnholdParticipant', (en, p) => en.unholding(sid(p) || ''));
-    before('MonitorCall', (en) => en.monitoring());
-    before('ToggleMute', (en) => en.togglingMute());
+    before('SelectTask', (en, p) => en.handle(K.TaskSelected, 0, sid(p)));
+    before('UnholdCall', (en, p) => en.handle(K.Unholding, 0, sid(p) || ''));
+    before('UnholdParticipant', (en, p) => en.handle(K.Unholding, 0, sid(p) || ''));
+    before('MonitorCall', (en) => en.handle(K.Monitoring, 0));
+    before('ToggleMute', (en) => en.handle(K.TogglingMute, 0));
 
     const onNotification = (n, cancel) => {
       if (!n || n.id !== PROMPT || this.dead) return;
       this.pendingPrompt = n.context;
-      const cmds = this.feed((en) => en.notificationAdding(n.id));
+      const cmds = this.feed((en) => en.handle(K.NotificationAdding, 0, n.id));
       if (cmds.some((c) => c.type === 'cancel')) cancel();
     };
     Notifications.addListener('beforeAddNotification', onNotification);
@@ -378,7 +381,7 @@ class Host {
     if (manager.events && manager.events.addListener) {
       const onToken = (p) => {
         if (p && typeof p.token === 'string') this.latestToken = p.token;
-        this.feed((en) => en.tokenUpdated());
+        this.feed((en) => en.handle(K.TokenUpdated, 0));
       };
       manager.events.addListener('tokenUpdated', onToken);
       this.undo.push(() => manager.events.removeListener && manager.events.removeListener('tokenUpdated', onToken));
@@ -427,19 +430,19 @@ class Host {
       for (const sid of [...this.taskSigs.keys()]) {
         if (!seen.has(sid)) {
           this.taskSigs.delete(sid);
-          this.feed((en) => en.taskRemoved(sid));
+          this.feed((en) => en.handle(K.TaskRemoved, 0, sid));
         }
       }
     }
     const selected = (flexState.view && flexState.view.selectedTaskSid) || undefined;
     if (selected !== this.lastSelected) {
       this.lastSelected = selected;
-      this.feed((en) => en.taskSelected(selected));
+      this.feed((en) => en.handle(K.TaskSelected, 0, selected));
     }
     const active = sidOf(flexState.phone && flexState.phone.activeCall);
     if (active !== this.lastActive) {
       this.lastActive = active;
-      this.feed((en) => en.activeCallChanged(active));
+      this.feed((en) => en.handle(K.ActiveCallChanged, 0, active));
     }
   }
 
@@ -464,7 +467,7 @@ class Host {
     if (current === this.flexDevice || !current || this.dead) return;
     const replaced = !!this.flexDevice;
     this.attachFlexDevice(current);
-    if (replaced) this.feed((en) => en.flexDeviceReplaced());
+    if (replaced) this.feed((en) => en.handle(K.FlexDeviceReplaced, 0));
   }
 
   /** Listens to Flex's Device, after Flex's own listeners. */
@@ -480,7 +483,7 @@ class Host {
       if (this.pendingPrompt) this.prompts.set(sid, this.pendingPrompt);
       this.pendingPrompt = undefined;
       this.watchCall(FLEX, call);
-      this.feed((en) => en.callIncoming(FLEX, sid, !!device.isBusy));
+      this.feed((en) => en.handle(K.CallIncoming, FLEX, sid, undefined, !!device.isBusy));
     };
     device.on('incoming', onIncoming);
     const unwrap = this.watchAudio(device);
@@ -506,7 +509,7 @@ class Host {
       const host = this;
       obj[name] = function wrapped(...args) {
         const result = original.apply(this, args);
-        Promise.resolve(result).then(() => host.feed((en) => en.audioDevicesChanged()), () => {});
+        Promise.resolve(result).then(() => host.feed((en) => en.handle(K.AudioDevicesChanged, 0)), () => {});
         return result;
       };
       undo.push(() => { obj[name] = original; });
@@ -521,7 +524,7 @@ class Host {
   opened(id, call, sid) {
     this.calls.set(sid, { call, device: id });
     if (id === FLEX) this.ringing.delete(sid);
-    this.feed((en) => en.callAccepted(id, sid));
+    this.feed((en) => en.handle(K.CallAccepted, id, sid));
   }
 
   /** Reports a call's life to the engine. */
@@ -536,13 +539,13 @@ class Host {
       }
       const open = this.calls.get(sid);
       if (open && open.call === call) this.calls.delete(sid);
-      this.feed((en) => en.callEnded(id, sid));
+      this.feed((en) => en.handle(K.CallEnded, id, sid));
     };
     call.on('accept', () => this.opened(id, call, sid));
     call.on('disconnect', ended);
     call.on('cancel', ended);
     call.on('reject', ended);
-    call.on('mute', (muted) => this.feed((en) => en.callMuted(id, sid, !!muted)));
+    call.on('mute', (muted) => this.feed((en) => en.handle(K.CallMuted, id, sid, undefined, !!muted)));
     call.on('error', (e) => log('warn', `call ${sid} reported ${errorText(e)}`));
   }
 }

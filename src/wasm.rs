@@ -17,6 +17,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::{Command, Engine, Event, HostInfo, Participant, Raw, RawConfig, TaskSnapshot};
 
+// talc in place of the default dlmalloc: about 5 KB less wasm for an engine
+// that holds a few dozen small strings at a time.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// One multi-call engine for one Flex page.
 #[wasm_bindgen]
 pub struct Plugin {
@@ -154,109 +159,86 @@ impl Plugin {
         Ok(self.feed(Event::TaskChanged(TaskSnapshot { sid, is_call, status, participants: list })))
     }
 
-    /// A task left `flex.worker.tasks`.
-    #[wasm_bindgen(js_name = taskRemoved)]
-    pub fn task_removed(&self, task: String) -> JsValue {
-        self.feed(Event::TaskRemoved { task })
+    /// Every other event: `kind` says which, and which arguments it uses.
+    /// One export instead of one per event keeps the wasm small (each export
+    /// brings its own conversion shims).
+    pub fn handle(
+        &self,
+        kind: EventKind,
+        device: u32,
+        a: Option<String>,
+        b: Option<String>,
+        flag: bool,
+        code: u32,
+    ) -> JsValue {
+        let text = |v: Option<String>| v.unwrap_or_default();
+        let event = match kind {
+            EventKind::TaskRemoved => Event::TaskRemoved { task: text(a) },
+            EventKind::TaskSelected => Event::TaskSelected { task: a },
+            EventKind::ActiveCallChanged => Event::ActiveCallChanged { call: a },
+            EventKind::AcceptingTask => Event::AcceptingTask { task: text(a), is_call: flag },
+            EventKind::Unholding => Event::Unholding { task: text(a) },
+            EventKind::Monitoring => Event::Monitoring,
+            EventKind::TogglingMute => Event::TogglingMute,
+            EventKind::HoldSettled => Event::HoldSettled { task: text(a), target: text(b), error: None },
+            EventKind::HoldFailed => Event::HoldSettled { task: text(a), target: text(b), error: Some(String::new()) },
+            EventKind::NotificationAdding => Event::NotificationAdding { id: text(a) },
+            EventKind::CallIncoming => Event::CallIncoming { device, call: text(a), busy: flag },
+            EventKind::CallAccepted => Event::CallAccepted { device, call: text(a) },
+            EventKind::CallEnded => Event::CallEnded { device, call: text(a) },
+            EventKind::CallMuted => Event::CallMuted { device, call: text(a), muted: flag },
+            EventKind::DeviceRegistered => Event::DeviceRegistered { device },
+            EventKind::DeviceFailed => Event::DeviceFailed { device, code, message: text(a) },
+            EventKind::FlexDeviceReplaced => Event::FlexDeviceReplaced,
+            EventKind::TokenUpdated => Event::TokenUpdated,
+            EventKind::AudioDevicesChanged => Event::AudioDevicesChanged,
+        };
+        self.feed(event)
     }
+}
 
-    /// The selected task changed.
-    #[wasm_bindgen(js_name = taskSelected)]
-    pub fn task_selected(&self, task: Option<String>) -> JsValue {
-        self.feed(Event::TaskSelected { task })
-    }
-
-    /// `flex.phone.activeCall` changed.
-    #[wasm_bindgen(js_name = activeCallChanged)]
-    pub fn active_call_changed(&self, call: Option<String>) -> JsValue {
-        self.feed(Event::ActiveCallChanged { call })
-    }
-
-    /// `beforeAcceptTask`.
-    #[wasm_bindgen(js_name = acceptingTask)]
-    pub fn accepting_task(&self, task: String, is_call: bool) -> JsValue {
-        self.feed(Event::AcceptingTask { task, is_call })
-    }
-
-    /// `beforeUnholdCall` / `beforeUnholdParticipant`.
-    pub fn unholding(&self, task: String) -> JsValue {
-        self.feed(Event::Unholding { task })
-    }
-
-    /// `beforeMonitorCall`.
-    pub fn monitoring(&self) -> JsValue {
-        self.feed(Event::Monitoring)
-    }
-
-    /// `beforeToggleMute`.
-    #[wasm_bindgen(js_name = togglingMute)]
-    pub fn toggling_mute(&self) -> JsValue {
-        self.feed(Event::TogglingMute)
-    }
-
-    /// A `HoldParticipant` the engine asked for settled.
-    #[wasm_bindgen(js_name = holdSettled)]
-    pub fn hold_settled(&self, task: String, target: String, error: Option<String>) -> JsValue {
-        self.feed(Event::HoldSettled { task, target, error })
-    }
-
-    /// `beforeAddNotification` for notification `id`.
-    #[wasm_bindgen(js_name = notificationAdding)]
-    pub fn notification_adding(&self, id: String) -> JsValue {
-        self.feed(Event::NotificationAdding { id })
-    }
-
-    /// An invite reached Device `device`.
-    #[wasm_bindgen(js_name = callIncoming)]
-    pub fn call_incoming(&self, device: u32, call: String, busy: bool) -> JsValue {
-        self.feed(Event::CallIncoming { device, call, busy })
-    }
-
-    /// A call opened on Device `device`.
-    #[wasm_bindgen(js_name = callAccepted)]
-    pub fn call_accepted(&self, device: u32, call: String) -> JsValue {
-        self.feed(Event::CallAccepted { device, call })
-    }
-
-    /// A call on Device `device` ended.
-    #[wasm_bindgen(js_name = callEnded)]
-    pub fn call_ended(&self, device: u32, call: String) -> JsValue {
-        self.feed(Event::CallEnded { device, call })
-    }
-
-    /// A call reported its mute state.
-    #[wasm_bindgen(js_name = callMuted)]
-    pub fn call_muted(&self, device: u32, call: String, muted: bool) -> JsValue {
-        self.feed(Event::CallMuted { device, call, muted })
-    }
-
-    /// An extra Device registered.
-    #[wasm_bindgen(js_name = deviceRegistered)]
-    pub fn device_registered(&self, device: u32) -> JsValue {
-        self.feed(Event::DeviceRegistered { device })
-    }
-
-    /// A Device failed.
-    #[wasm_bindgen(js_name = deviceFailed)]
-    pub fn device_failed(&self, device: u32, code: u32, message: String) -> JsValue {
-        self.feed(Event::DeviceFailed { device, code, message })
-    }
-
-    /// Flex replaced `manager.voiceClient`.
-    #[wasm_bindgen(js_name = flexDeviceReplaced)]
-    pub fn flex_device_replaced(&self) -> JsValue {
-        self.feed(Event::FlexDeviceReplaced)
-    }
-
-    /// Flex got a new token.
-    #[wasm_bindgen(js_name = tokenUpdated)]
-    pub fn token_updated(&self) -> JsValue {
-        self.feed(Event::TokenUpdated)
-    }
-
-    /// The agent changed speaker or microphone.
-    #[wasm_bindgen(js_name = audioDevicesChanged)]
-    pub fn audio_devices_changed(&self) -> JsValue {
-        self.feed(Event::AudioDevicesChanged)
-    }
+/// Which [`Event`] a [`Plugin::handle`] call carries. Arguments:
+/// `a` is the task, call or notification id (or a Device error's message),
+/// `b` a hold target, `flag` is-call / busy / muted, `code` an error code.
+#[wasm_bindgen]
+#[derive(Clone, Copy)]
+pub enum EventKind {
+    /// `a` = reservation sid.
+    TaskRemoved,
+    /// `a` = reservation sid or none.
+    TaskSelected,
+    /// `a` = call sid or none.
+    ActiveCallChanged,
+    /// `a` = reservation sid, `flag` = is a call task.
+    AcceptingTask,
+    /// `a` = reservation sid.
+    Unholding,
+    /// No arguments.
+    Monitoring,
+    /// No arguments.
+    TogglingMute,
+    /// `a` = reservation sid, `b` = target sid.
+    HoldSettled,
+    /// `a` = reservation sid, `b` = target sid (the reason is logged by the shim).
+    HoldFailed,
+    /// `a` = notification id.
+    NotificationAdding,
+    /// `device`, `a` = call sid, `flag` = the Device was busy.
+    CallIncoming,
+    /// `device`, `a` = call sid.
+    CallAccepted,
+    /// `device`, `a` = call sid.
+    CallEnded,
+    /// `device`, `a` = call sid, `flag` = muted.
+    CallMuted,
+    /// `device`.
+    DeviceRegistered,
+    /// `device`, `code`, `a` = message.
+    DeviceFailed,
+    /// No arguments.
+    FlexDeviceReplaced,
+    /// No arguments.
+    TokenUpdated,
+    /// No arguments.
+    AudioDevicesChanged,
 }

@@ -156,12 +156,18 @@ function taskCard(task) {
       h('span', { class: 'muted' }, 'hears'), meter(entry.level), h('span', { class: 'muted' }, 'sends'), meter(entry.sendLevel),
       h('span', { class: 'num' }, `${entry.device.label} · ${sidOf(call)?.slice(0, 10)}…`)) : null,
     h('div', { class: 'actions' },
-      task.taskStatus === 'reserved' && h('button', { class: 'primary', 'data-action': 'accept', onclick: () => act('AcceptTask', { sid: task.sid }) }, 'Accept'),
+      task.taskStatus === 'reserved' && h('button', { class: 'primary', 'data-action': 'accept', onclick: () => acceptTask(task.sid) }, 'Accept'),
       task.taskStatus === 'reserved' && h('button', { 'data-action': 'reject', onclick: () => act('RejectTask', { sid: task.sid }) }, 'Reject'),
       h('button', { 'data-action': 'select', disabled: selected, onclick: () => act('SelectTask', { sid: task.sid }) }, 'Select'),
       canHold && !customer.onHold && h('button', { 'data-action': 'hold', onclick: () => act('HoldCall', { sid: task.sid }) }, 'Hold'),
       canHold && customer.onHold && h('button', { 'data-action': 'unhold', onclick: () => act('UnholdCall', { sid: task.sid }) }, 'Unhold'),
       task.taskStatus === 'wrapping' && h('button', { 'data-action': 'complete', onclick: () => act('CompleteTask', { sid: task.sid }) }, 'Complete')));
+}
+
+/** In Flex the accept button sits on the task card, so the click selects the task too. */
+async function acceptTask(sid) {
+  await act('SelectTask', { sid });
+  await act('AcceptTask', { sid });
 }
 
 function render() {

@@ -22,7 +22,7 @@ export async function createFlex({ configuration, Device, token, identity, worke
     makeToken: (id) => `sandbox.${id}.3600.${Math.random().toString(36).slice(2, 10)}`,
     // Flex's reservation.conference(): the gateway rings the agent's Devices.
     conference: (task) => { backend.acceptTask(task.sid).catch((e) => console.warn('[desktop] accept:', e.message)); },
-    audio: { speaker: 'default', input: 'default' },
+    audio: { speaker: null, input: null }, // the browser's defaults
   });
   const flex = double.Flex;
   const { Actions, store } = double;
@@ -41,6 +41,8 @@ export async function createFlex({ configuration, Device, token, identity, worke
   then('UnholdCall', (p) => backend.holdParticipant(p.task.taskSid, customerSid(p.task), false));
   then('RejectTask', (p) => backend.rejectTask(p.task.sid));
   then('CompleteTask', (p) => backend.completeTask(p.task.taskSid));
+  // Chat and other non-call tasks have no conference: accepting them is a reservation update only.
+  then('AcceptTask', (p) => (flex.TaskHelper.isCallTask(p.task) ? undefined : backend.acceptTask(p.task.sid)));
   then('MonitorCall', (p) => backend.monitorCall(p.task.taskSid));
 
   store.subscribe(onChange);

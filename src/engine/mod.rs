@@ -3,8 +3,10 @@
 pub mod command;
 pub mod config;
 pub mod event;
+mod text;
 mod vecmap;
 
+use text::text;
 use vecmap::VecMap;
 
 use command::{Command, Level};
@@ -169,14 +171,14 @@ impl Engine {
         }
         if let Some(cfg) = report.config {
             let limit = match cfg.max_calls {
-                Some(n) => format!("at most {n} calls"),
+                Some(n) => text!("at most ", n, " calls"),
                 None => "no call limit".into(),
             };
             let mode = match cfg.mode {
                 Mode::Standby => "standby",
                 Mode::Forward => "forward",
             };
-            self.log(Level::Info, format!("on: {mode} mode, {limit}"));
+            self.log(Level::Info, text!("on: ", mode, " mode, ", limit));
             self.out.push(Command::Enable { mode: cfg.mode });
             self.config = Some(cfg);
         }
@@ -240,7 +242,7 @@ impl Engine {
                 if let Some(reason) = error {
                     self.log(
                         Level::Warning,
-                        format!("could not hold participant {target} on task {task}: {reason}"),
+                        text!("could not hold participant ", target, " on task ", task, if reason.is_empty() { "" } else { ": " }, reason),
                     );
                     self.notify(
                         "hold-failed",
@@ -324,7 +326,7 @@ impl Engine {
             } else if self.mode() != Some(Mode::Forward) {
                 self.log(
                     Level::Warning,
-                    format!("call {call} rang on Flex's busy Device; Flex's own prompt handles it"),
+                    text!("call ", call, " rang on Flex's busy Device; Flex's own prompt handles it"),
                 );
             } else if self.can_take_another() {
                 self.start_forward(call);
@@ -337,17 +339,17 @@ impl Engine {
             Some(Role::Standby { .. }) if self.flex_busy() && self.can_take_another() => {
                 self.mute_all_except(None);
                 self.devices.insert(device, Role::Accepting(call.clone()));
-                self.log(Level::Info, format!("answering call {call} on standby Device {device}"));
+                self.log(Level::Info, text!("answering call ", call, " on standby Device ", device));
                 self.out.push(Command::AcceptCall { device, call });
             }
             Some(Role::Standby { .. }) if self.flex_busy() => self.limit_reached(&call),
             Some(Role::Standby { .. }) => self.log(
                 Level::Info,
-                format!("call {call} also rang on standby Device {device}; Flex's own Device answers it"),
+                text!("call ", call, " also rang on standby Device ", device, "; Flex's own Device answers it"),
             ),
             _ => self.log(
                 Level::Warning,
-                format!("call {call} rang on Device {device}, which is not waiting for one; ignored"),
+                text!("call ", call, " rang on Device ", device, ", which is not waiting for one; ignored"),
             ),
         }
     }
@@ -356,12 +358,12 @@ impl Engine {
         let max = self.config.as_ref().and_then(|c| c.max_calls).unwrap_or(0);
         self.log(
             Level::Warning,
-            format!("call {call} not taken: already at max_calls ({max})"),
+            text!("call ", call, " not taken: already at max_calls (", max, ")"),
         );
         self.notify(
             "limit",
             Level::Warning,
-            format!("You already have {max} calls, the most multi-call allows here. End one to take another; the new call is left to Flex."),
+            text!("You already have ", max, " calls, the most multi-call allows here. End one to take another; the new call is left to Flex."),
         );
     }
 
@@ -379,7 +381,7 @@ impl Engine {
                 _ => {
                     self.log(
                         Level::Warning,
-                        format!("call {call} opened on Device {device}, which was not taking it; ignored"),
+                        text!("call ", call, " opened on Device ", device, ", which was not taking it; ignored"),
                     );
                     return;
                 }
@@ -409,9 +411,9 @@ impl Engine {
     }
 
     fn device_failed(&mut self, device: DeviceId, code: u32, message: &str) {
-        let what = if code == 0 { message.to_string() } else { format!("error {code}: {message}") };
+        let what = if code == 0 { message.to_string() } else { text!("error ", code, ": ", message) };
         if device == FLEX_DEVICE {
-            self.log(Level::Info, format!("Flex's Device reported {what}"));
+            self.log(Level::Info, text!("Flex's Device reported ", what));
             return;
         }
         let Some(role) = self.devices.get(&device).cloned() else { return };
@@ -423,14 +425,14 @@ impl Engine {
                     let after = 1000 << (self.standby_failures - 1);
                     self.log(
                         Level::Warning,
-                        format!("standby Device {device} failed ({what}); retrying in {after} ms"),
+                        text!("standby Device ", device, " failed (", what, "); retrying in ", after, " ms"),
                     );
                     self.start_timer(Timer::StandbyRetry, after);
                 } else {
                     self.standby_given_up = true;
                     self.log(
                         Level::Error,
-                        format!("standby Device failed {MAX_ATTEMPTS} times ({what}); no line is ready for another call"),
+                        text!("standby Device failed ", MAX_ATTEMPTS, " times (", what, "); no line is ready for another call"),
                     );
                     self.notify(
                         "standby-failed",
@@ -442,7 +444,7 @@ impl Engine {
             Role::Accepting(call) => {
                 self.destroy(device);
                 self.calls.remove(&call);
-                self.log(Level::Error, format!("could not answer call {call} on standby Device {device} ({what})"));
+                self.log(Level::Error, text!("could not answer call ", call, " on standby Device ", device, " (", what, ")"));
                 self.notify(
                     "answer-failed",
                     Level::Error,
@@ -455,19 +457,19 @@ impl Engine {
                 let attempts = self.forward_attempts.get(&call).copied().unwrap_or(0) + 1;
                 self.forward_attempts.insert(call.clone(), attempts);
                 if !self.flex_ringing.contains(&call) {
-                    self.log(Level::Info, format!("forwarding call {call} failed ({what}); it no longer rings"));
+                    self.log(Level::Info, text!("forwarding call ", call, " failed (", what, "); it no longer rings"));
                 } else if attempts < MAX_ATTEMPTS {
                     let after = 250 << (attempts - 1);
                     self.log(
                         Level::Warning,
-                        format!("forwarding call {call} failed ({what}); retrying in {after} ms"),
+                        text!("forwarding call ", call, " failed (", what, "); retrying in ", after, " ms"),
                     );
                     self.start_timer(Timer::ForwardRetry(call), after);
                 } else {
                     self.forward_attempts.remove(&call);
                     self.log(
                         Level::Error,
-                        format!("could not take call {call} on a new Device after {MAX_ATTEMPTS} tries ({what}); left to Flex's prompt"),
+                        text!("could not take call ", call, " on a new Device after ", MAX_ATTEMPTS, " tries (", what, "); left to Flex's prompt"),
                     );
                     self.notify(
                         "forward-failed",
@@ -480,7 +482,7 @@ impl Engine {
             }
             Role::InCall(call) => self.log(
                 Level::Warning,
-                format!("Device {device} carrying call {call} reported {what}"),
+                text!("Device ", device, " carrying call ", call, " reported ", what),
             ),
         }
     }
@@ -536,7 +538,7 @@ impl Engine {
                 let target = if p.kind == "worker" { &p.worker_sid } else { &p.call_sid };
                 match target {
                     Some(target) => holds.push((t.sid.clone(), target.clone())),
-                    None => missing.push(format!("a {} participant on task {} has no sid to hold", p.kind, t.sid)),
+                    None => missing.push(text!("a ", p.kind, " participant on task ", t.sid, " has no sid to hold")),
                 }
             }
         }
@@ -555,7 +557,7 @@ impl Engine {
     fn start_forward(&mut self, call: String) {
         self.mute_all_except(None);
         let device = self.new_device(Role::Forwarding(call.clone()));
-        self.log(Level::Info, format!("taking call {call} over on new Device {device}"));
+        self.log(Level::Info, text!("taking call ", call, " over on new Device ", device));
         self.out.push(Command::CreateDevice { device, register: false });
         self.out.push(Command::ForwardCall { device, call });
     }

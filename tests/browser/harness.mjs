@@ -90,7 +90,7 @@ export async function openFlex(browser, origin, setup = {}) {
     invoke: (name, payload) => page.evaluate(([n, p]) => FlexDouble.current.scenario.invoke(n, p), [name, payload || {}]),
     offerCall: (sid, fields) => page.evaluate(([s2, f]) => FlexDouble.current.scenario.offerCall(s2, f), [sid, fields || {}]),
     offerChat: (sid, fields) => page.evaluate(([s2, f]) => FlexDouble.current.scenario.offerChat(s2, f), [sid, fields || {}]),
-    acceptCall: (sid, timeoutMs) => page.evaluate(([s2, t]) => FlexDouble.current.scenario.acceptCall(s2, t), [sid, timeoutMs || 3000]),
+    acceptCall: (sid, { timeout = 3000, select = true } = {}) => page.evaluate(([s2, t, sel]) => FlexDouble.current.scenario.acceptCall(s2, t, sel), [sid, timeout, select]),
     liveUnmuted: () => page.evaluate(() => FlexDouble.current.liveUnmutedCallSids()),
     /** Wait until `pred(snapshot)` is truthy (evaluated in node); returns the snapshot. */
     async until(pred, { timeout = 3000, what = 'condition' } = {}) {
@@ -159,3 +159,26 @@ export function checkConsole(assert, h, tokens) {
     assert.ok(!l.text.includes(t.split('.')[2]), `console line contains a token's secret part: ${l.text.slice(0, 200)}`);
   }
 }
+
+// ---------------------------------------------------------------- scenarios
+
+/** Agent accepts call A (WR1) then call B (WR2); returns their CallSids. */
+export async function twoCalls(h, { bFields } = {}) {
+  await h.offerCall('WR1');
+  const a = await h.acceptCall('WR1');
+  await h.offerCall('WR2', bFields);
+  const b = await h.acceptCall('WR2');
+  return { a: a.callSid, b: b.callSid, errors: [a.error, b.error] };
+}
+
+/** Poll the live calls for a while and fail if two are ever unmuted at once. */
+export async function sampleInvariant(assert, h, label, ms = 150) {
+  const end = Date.now() + ms;
+  do {
+    const unm = await h.liveUnmuted();
+    assert.ok(unm.length <= 1, `${label}: two unmuted live calls ${JSON.stringify(unm)}`);
+    await new Promise((r) => setTimeout(r, 15));
+  } while (Date.now() < end);
+}
+
+export const MODES = ['standby', 'forward'];

@@ -58,7 +58,11 @@ export async function farEnds(s, ms = 1500) {
 
 export const onHold = (s, callSid) => s.gateway.world.customerOnHold(s.gateway.world.calls.get(callSid));
 export const calls = (s) => s.desktop.evaluate(() => desktop.calls());
-export const callInfo = async (s, leg) => (await calls(s)).find((c) => c.callSid === leg);
+/** A forwarded call appears twice (cancelled on Flex's Device, open on the new one): prefer the live one. */
+export const callInfo = async (s, leg) => {
+  const same = (await calls(s)).filter((c) => c.callSid === leg);
+  return same.find((c) => c.status !== 'closed') || same.at(-1);
+};
 export const activeCall = (s) => s.desktop.evaluate(() => desktop.activeCall());
 export const settle = (ms = 800) => new Promise((r) => setTimeout(r, ms));
 

@@ -1005,7 +1005,7 @@
     // ---------------- components
     const TaskCardList = function TaskCardList(props) {
       const tasks = (props.tasks || []).filter(props.filter || (() => true));
-      return React.createElement('div', { className: 'Twilio-TaskCardList', 'data-double': 'TaskCardList', style: { display: 'flex', flexDirection: 'row' } },
+      return React.createElement('div', { className: 'Twilio-TaskCardList', 'data-double': 'TaskCardList', style: { display: 'flex', flexDirection: 'row', flexWrap: 'nowrap' } },
         tasks.map((t) => React.createElement('div', {
           key: t.sid, className: 'Twilio-TaskCard' + (t.sid === props.selectedTaskSid ? ' selected' : '') + (t.sid === props.highlightedTaskSid ? ' highlighted' : ''),
           'data-task-sid': t.sid, style: { width: 90, height: 28, border: '1px solid #888', margin: 2, flex: '0 0 auto', boxSizing: 'border-box', fontSize: 11, overflow: 'hidden' },
@@ -1201,7 +1201,7 @@
       /** Render the Teams view's columns for this worker into `container` (DOM). */
       renderTeamsView(container, width) {
         const item = { worker: store.getState().flex.worker.worker, tasks: Array.from(store.getState().flex.worker.tasks.values()) };
-        const ctx = { onTaskSelected: (t) => world.log('teams.taskSelected', { sid: t && t.sid }), monitoredTaskSid: undefined };
+        const ctx = { onTaskSelected: (t) => world.log('teams.taskSelected', { sid: t && t.sid }), monitoredTaskSid: undefined, selectedTask: undefined };
         const table = document.createElement('table');
         table.className = 'teams-view';
         const head = table.insertRow();
@@ -1340,9 +1340,14 @@
       /** A voice reservation arrives (pending). */
       offerCall(sid, fields) { return double.addTask(Object.assign({ sid, channel: 'voice' }, fields || {})).sid; },
       offerChat(sid, fields) { return double.addTask(Object.assign({ sid, channel: 'chat', participants: undefined }, fields || {})).sid; },
-      /** AcceptTask, then wait (up to `timeoutMs`) for the agent's leg to be open on some Device. */
-      async acceptCall(sid, timeoutMs) {
+      /**
+       * What the agent does: select the reservation, then AcceptTask (as Flex's accept shortcut does),
+       * then wait (up to `timeoutMs`) for the agent's leg to be open on some Device.
+       * `select: false` accepts without selecting.
+       */
+      async acceptCall(sid, timeoutMs, select) {
         let error = null;
+        if (select !== false) { try { await Actions.invokeAction('SelectTask', { sid }); } catch (e) { error = 'SelectTask: ' + String(e && e.message || e); } }
         try { await Actions.invokeAction('AcceptTask', { sid }); } catch (e) { error = String(e && e.message || e); }
         const callSid = await double.scenario.waitForAgentLeg(sid, timeoutMs || 3000);
         return { error, callSid: callSid || null };
