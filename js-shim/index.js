@@ -4,7 +4,7 @@
 // command union this file switches over.
 
 import initWasm, { Plugin as Engine, EventKind as K } from '../target/bindgen/multi_call.js';
-import wasmBytes from '../target/bindgen/multi_call_bg.wasm';
+import wasmText from '../target/bindgen/wasm-bytes.js';
 import { addCallsColumn } from './teams-view.js';
 
 const TAG = '[multi-call]';
@@ -25,7 +25,9 @@ class MultiCallPlugin {
 
   async init(flex, manager) {
     try {
-      await initWasm({ module_or_path: wasmBytes });
+      const bytes = new Uint8Array(wasmText.length);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = wasmText.charCodeAt(i);
+      await initWasm({ module_or_path: bytes });
     } catch (e) {
       log('error', `could not start: the browser refused to compile WebAssembly (${errorText(e)}). ` +
         "If this Flex page sets a Content-Security-Policy, add 'wasm-unsafe-eval' to script-src. " +
@@ -129,6 +131,18 @@ class Host {
       this.fault(e);
       return Promise.resolve();
     }
+  }
+
+  /** Wraps a listener handed to Flex so nothing ever throws into Flex. */
+  guard(fn) {
+    return (...args) => {
+      try {
+        return fn(...args);
+      } catch (e) {
+        this.fault(e);
+        return undefined;
+      }
+    };
   }
 
   /** A fault in multi-call itself: remove every hook, keep calls, say so once. */
@@ -251,14 +265,14 @@ class Host {
     const entry = { device, incoming: new Map() };
     this.devices.set(id, entry);
     // Without an error listener a Device error would throw into Flex.
-    device.on('error', (err) => this.feed((en) => en.handle(K.DeviceFailed, id, errorText(err), undefined, false, (err && err.code) >>> 0)));
-    device.on('registered', () => this.feed((en) => en.handle(K.DeviceRegistered, id)));
-    device.on('incoming', (call) => {
+    device.on('error', this.guard((err) => this.feed((en) => en.handle(K.DeviceFailed, id, errorText(err), undefined, false, (err && err.code) >>> 0))));
+    device.on('registered', this.guard(() => this.feed((en) => en.handle(K.DeviceRegistered, id))));
+    device.on('incoming', this.guard((call) => {
       const sid = sidOf(call);
       entry.incoming.set(sid, call);
       this.watchCall(id, call);
       this.feed((en) => en.handle(K.CallIncoming, id, sid, undefined, !!device.isBusy));
-    });
+    }));
     const constraints = this.voice.audioConstraints;
     if (constraints && device.audio && device.audio.setAudioConstraints) {
       Promise.resolve(device.audio.setAudioConstraints(constraints)).catch((e) => log('warn', `audioConstraints not applied: ${errorText(e)}`));
@@ -302,9 +316,11 @@ class Host {
     if (!entry || !connectToken) {
       return this.later((en) => en.handle(K.DeviceFailed, id, original ? 'the call has no connectToken' : `call ${sid} is no longer ringing`, undefined, false, 0));
     }
+    // The takeover replaces Flex's accept, so it uses the accept's RTC settings.
+    const accept = this.voice.acceptOptions || {};
     const opts = { connectToken };
-    if (this.voice.rtcConfiguration !== undefined) opts.rtcConfiguration = this.voice.rtcConfiguration;
-    if (this.voice.rtcConstraints !== undefined) opts.rtcConstraints = this.voice.rtcConstraints;
+    if (accept.rtcConfiguration !== undefined) opts.rtcConfiguration = accept.rtcConfiguration;
+    if (accept.rtcConstraints !== undefined) opts.rtcConstraints = accept.rtcConstraints;
     Promise.resolve().then(() => entry.device.connect(opts)).then((call) => {
       if (!this.devices.has(id)) return;
       this.watchCall(id, call, sid);
@@ -369,29 +385,29 @@ class Host {
     before('MonitorCall', (en) => en.handle(K.Monitoring, 0));
     before('ToggleMute', (en) => en.handle(K.TogglingMute, 0));
 
-    const onNotification = (n, cancel) => {
+    const onNotification = this.guard((n, cancel) => {
       if (!n || n.id !== PROMPT || this.dead) return;
       this.pendingPrompt = n.context;
       const cmds = this.feed((en) => en.handle(K.NotificationAdding, 0, n.id));
       if (cmds.some((c) => c.type === 'cancel')) cancel();
-    };
+    });
     Notifications.addListener('beforeAddNotification', onNotification);
     this.undo.push(() => Notifications.removeListener('beforeAddNotification', onNotification));
 
     if (manager.events && manager.events.addListener) {
-      const onToken = (p) => {
+      const onToken = this.guard((p) => {
         if (p && typeof p.token === 'string') this.latestToken = p.token;
         this.feed((en) => en.handle(K.TokenUpdated, 0));
-      };
+      });
       manager.events.addListener('tokenUpdated', onToken);
       this.undo.push(() => manager.events.removeListener && manager.events.removeListener('tokenUpdated', onToken));
     }
 
     this.attachFlexDevice(manager.voiceClient);
-    const unsubscribe = manager.store.subscribe(() => this.onStore());
+    const unsubscribe = manager.store.subscribe(this.guard(() => this.onStore()));
     this.undo.push(unsubscribe);
     // Flex may replace its Device without any store change.
-    const timer = setInterval(() => this.checkFlexDevice(), 1000);
+    const timer = setInterval(this.guard(() => this.checkFlexDevice()), 1000);
     this.undo.push(() => clearInterval(timer));
     this.undo.push(() => this.attachFlexDevice(undefined));
 
@@ -477,14 +493,14 @@ class Host {
     this.flexDevice = device;
     this.flexOff = undefined;
     if (!device) return;
-    const onIncoming = (call) => {
+    const onIncoming = this.guard((call) => {
       const sid = sidOf(call);
       this.ringing.set(sid, call);
       if (this.pendingPrompt) this.prompts.set(sid, this.pendingPrompt);
       this.pendingPrompt = undefined;
       this.watchCall(FLEX, call);
       this.feed((en) => en.handle(K.CallIncoming, FLEX, sid, undefined, !!device.isBusy));
-    };
+    });
     device.on('incoming', onIncoming);
     const unwrap = this.watchAudio(device);
     this.flexOff = () => {
@@ -530,7 +546,7 @@ class Host {
   /** Reports a call's life to the engine. */
   watchCall(id, call, knownSid) {
     const sid = knownSid || sidOf(call);
-    const ended = () => {
+    const ended = this.guard(() => {
       const entry = this.devices.get(id);
       if (entry) entry.incoming.delete(sid);
       if (id === FLEX) {
@@ -540,12 +556,12 @@ class Host {
       const open = this.calls.get(sid);
       if (open && open.call === call) this.calls.delete(sid);
       this.feed((en) => en.handle(K.CallEnded, id, sid));
-    };
-    call.on('accept', () => this.opened(id, call, sid));
+    });
+    call.on('accept', this.guard(() => this.opened(id, call, sid)));
     call.on('disconnect', ended);
     call.on('cancel', ended);
     call.on('reject', ended);
-    call.on('mute', (muted) => this.feed((en) => en.handle(K.CallMuted, id, sid, undefined, !!muted)));
+    call.on('mute', this.guard((muted) => this.feed((en) => en.handle(K.CallMuted, id, sid, undefined, !!muted))));
     call.on('error', (e) => log('warn', `call ${sid} reported ${errorText(e)}`));
   }
 }

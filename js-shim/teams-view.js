@@ -26,17 +26,19 @@ export function addCallsColumn(flex, manager) {
       key: COLUMN,
       header,
       style: { width: 230 },
+      // Flex's TaskCardList lays its cards out in a row that never wraps, so
+      // each call gets its own one-card list inside a wrapping container.
       content: (item, ctx) => React.createElement(
         'div',
         { className: 'multi-call-calls', style: { display: 'flex', flexWrap: 'wrap', gap: '4px', whiteSpace: 'normal' } },
-        React.createElement(TaskCardList, {
-          tasks: (item && item.tasks) || [],
+        ((item && item.tasks) || []).filter(acceptedCall).map((task) => React.createElement(TaskCardList, {
+          key: task.sid,
+          tasks: [task],
           onCardSelected: ctx && ctx.onTaskSelected,
           selectedTaskSid: ctx && ctx.selectedTask && ctx.selectedTask.sid,
           highlightedTaskSid: ctx && ctx.monitoredTaskSid,
-          filter: acceptedCall,
           compact: true,
-        }),
+        })),
       ),
     }),
     { sortOrder: 1 },

@@ -143,7 +143,7 @@ function taskCard(task) {
     h('span', { class: `badge ${task.taskStatus === 'reserved' ? 'ringing' : ''}` }, task.taskStatus),
     selected && h('span', { class: 'badge flex' }, 'selected'),
     status === 'pending' && h('span', { class: 'badge ringing' }, 'ringing'),
-    status === 'open' && h('span', { class: 'badge open' }, 'active'),
+    status === 'open' && h('span', { class: 'badge open' }, 'connected'),
     status === 'reconnecting' && h('span', { class: 'badge ringing' }, 'reconnecting'),
     customer?.onHold && h('span', { class: 'badge hold' }, 'held'),
     call?.isMuted() && h('span', { class: 'badge muted' }, 'muted'),

@@ -88,7 +88,6 @@ test('beyond max_calls 2: the third call gets Flex\'s stock notification and the
 test('forwarded call ends: its Device is destroyed and Flex\'s Device keeps the first call', { skip }, async () => {
   const h = await openFlex(browser, srv.origin, { config: uiAttributes('forward') });
   try {
-    const { } = {};
     await h.offerCall('WR1'); const a = await h.acceptCall('WR1');
     await h.offerCall('WR2'); const b = await h.acceptCall('WR2');
     let s = await h.snap();

@@ -12,6 +12,12 @@
  *
  * The double never logs to the console (console lines are the plugin's), and
  * keeps one ordered timeline of everything that happens, for tests.
+ *
+ * With the real SDK (sandbox): createFlexDouble({ config, DeviceClass: Twilio.Device,
+ * token, identity, conference(task, double) { ...start the agent's leg...;
+ * double.addParticipant(task.sid, { isCurrentWorker: true, participantType: 'worker',
+ * workerSid: double.workerSid, callSid }) } }). The switchboard, the device registry and
+ * the invariant monitor only see fake Devices.
  */
 (function (global) {
   'use strict';
@@ -1070,7 +1076,7 @@
       d._flex = true;
       attachFlexListeners(d);
       const setups = [];
-      if (voiceOpts.audioConstraints && d.audio) setups.push(d.audio.setAudioConstraints(voiceOpts.audioConstraints));
+      if (voiceOpts.audioConstraints && d.audio) setups.push(d.audio.setAudioConstraints(voiceOpts.audioConstraints).catch(() => {}));
       if (d.audio && audioChoice.speaker) setups.push(d.audio.speakerDevices.set([audioChoice.speaker]).catch(() => {}));
       if (d.audio && audioChoice.input) setups.push(d.audio.setInputDevice(audioChoice.input).catch(() => {}));
       return { device: d, ready: Promise.all(setups) };
@@ -1293,11 +1299,12 @@
     }
     function snapshot() {
       const s = store.getState().flex;
-      const tasks = Array.from(s.worker.tasks.values()).map((t) => ({
-        sid: t.sid, taskSid: t.taskSid, channel: t.taskChannelUniqueName, status: t.status, taskStatus: t.taskStatus,
-        agentCallSid: double.agentCallSid(t.sid),
-        participants: t.conference ? t.conference.participants.map((p) => Object.assign({}, p.source)) : null,
-      }));
+      const tasks = Array.from(s.worker.tasks.values()).map((t) => {
+        const base = { sid: t.sid, taskSid: t.taskSid, channel: t.taskChannelUniqueName, status: t.status, taskStatus: t.taskStatus };
+        try { // tests may plant tasks whose fields throw
+          return Object.assign(base, { agentCallSid: double.agentCallSid(t.sid), participants: t.conference ? t.conference.participants.map((p) => Object.assign({}, p.source)) : null });
+        } catch (e) { return Object.assign(base, { agentCallSid: undefined, participants: null, readError: String(e && e.message || e) }); }
+      });
       const ac = s.phone.activeCall;
       return {
         seq: world.seq,
