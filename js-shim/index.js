@@ -1,7 +1,8 @@
 // multi-call's Flex wiring. It only subscribes to Flex, copies plain
 // snapshots into the engine and carries out the commands the engine returns;
-// every decision is made in Rust (src/engine). See commands.d.ts for the
-// command union this file switches over.
+// every decision is made in Rust (src/engine). `commands.d.ts` is the
+// command union `run` switches over (generated from src/engine/command.rs by hand;
+// keep them in step).
 
 import initWasm, { Plugin as Engine, EventKind as K } from '../target/bindgen/multi_call.js';
 import wasmText from '../target/bindgen/wasm-bytes.js';
@@ -161,10 +162,10 @@ class Host {
       try { undo(); } catch (_) { /* keep undoing the rest */ }
     }
     // Never drop a call: Devices with an open call stay until it ends.
-    for (const [id, entry] of this.devices) {
-      const open = [...this.calls.values()].some((c) => c.device === id);
-      if (!open) this.destroyDevice(id);
-      else entry.device.on('disconnect', () => this.destroyDevice(id));
+    for (const id of [...this.devices.keys()]) {
+      const open = [...this.calls.values()].filter((c) => c.device === id);
+      if (!open.length) this.destroyDevice(id);
+      for (const c of open) c.call.on('disconnect', () => this.destroyDevice(id));
     }
   }
 
@@ -178,8 +179,6 @@ class Host {
         return this.notify(c.id, c.level, c.message);
       case 'enable':
         return this.enable();
-      case 'disable':
-        return this.disable();
       case 'cancel':
         return undefined;
       case 'createDevice':

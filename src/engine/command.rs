@@ -43,9 +43,6 @@ pub enum Command {
         /// The resolved mode.
         mode: Mode,
     },
-    /// Remove every hook and leave stock Flex; Devices with live calls stay
-    /// until their calls end.
-    Disable,
     /// Cancel the action or notification the current event asked about.
     Cancel,
     /// Build a Device from Flex's Device class, with Flex's options, the

@@ -194,7 +194,7 @@ impl World {
                 self.timers.insert(*timer, *after_ms);
             }
             Command::Notify { id, .. } => self.notifications.push(id),
-            Command::Log { .. } | Command::Enable { .. } | Command::Disable | Command::Cancel => {}
+            Command::Log { .. } | Command::Enable { .. } | Command::Cancel => {}
         }
     }
 
