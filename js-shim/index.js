@@ -122,6 +122,7 @@ class Host {
   /** Feeds an event from a before-listener; resolves once its holds settle. */
   beforeAction(call) {
     try {
+      this.checkFlexDevice(); // a replaced Device must be watched before the action's call arrives
       const from = this.holds.length;
       this.feed(call);
       const started = this.holds.slice(from);
@@ -318,8 +319,10 @@ class Host {
     // The takeover replaces Flex's accept, so it uses the accept's RTC settings.
     const accept = this.voice.acceptOptions || {};
     const opts = { connectToken };
-    if (accept.rtcConfiguration !== undefined) opts.rtcConfiguration = accept.rtcConfiguration;
-    if (accept.rtcConstraints !== undefined) opts.rtcConstraints = accept.rtcConstraints;
+    const rtcConfiguration = accept.rtcConfiguration !== undefined ? accept.rtcConfiguration : this.voice.rtcConfiguration;
+    const rtcConstraints = accept.rtcConstraints !== undefined ? accept.rtcConstraints : this.voice.rtcConstraints;
+    if (rtcConfiguration !== undefined) opts.rtcConfiguration = rtcConfiguration;
+    if (rtcConstraints !== undefined) opts.rtcConstraints = rtcConstraints;
     Promise.resolve().then(() => entry.device.connect(opts)).then((call) => {
       if (!this.devices.has(id)) return;
       this.watchCall(id, call, sid);
@@ -406,7 +409,7 @@ class Host {
     const unsubscribe = manager.store.subscribe(this.guard(() => this.onStore()));
     this.undo.push(unsubscribe);
     // Flex may replace its Device without any store change.
-    const timer = setInterval(this.guard(() => this.checkFlexDevice()), 1000);
+    const timer = setInterval(this.guard(() => this.checkFlexDevice()), 500);
     this.undo.push(() => clearInterval(timer));
     this.undo.push(() => this.attachFlexDevice(undefined));
 
