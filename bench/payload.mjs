@@ -15,10 +15,14 @@ export async function payload() {
   const wasmFile = path.join(ROOT, 'target', 'bindgen', 'multi_call_bg.wasm');
   const wasm = fs.readFileSync(wasmFile);
 
-  // The wasm string literal inside the bundle: starts with "\x00asm, ends at the next unescaped quote.
-  const start = text.indexOf('"\\x00asm');
+  // The wasm string literal inside the bundle: the quote before its escaped "\0asm" header, to the
+  // next unescaped quote of the same kind (esbuild may emit it as `...`, "..." or '...').
+  const header = text.search(/\\(0|x00|u0000)asm/);
+  if (header < 1) throw new Error('cannot find the inlined wasm in the bundle');
+  const start = header - 1;
+  const quote = text[start];
   let end = start + 1;
-  while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+  while (end < text.length && text[end] !== quote) end += text[end] === '\\' ? 2 : 1;
   const literal = Buffer.from(text.slice(start, end + 1), 'utf8');
   const rest = Buffer.from(text.slice(0, start) + text.slice(end + 1), 'utf8');
 

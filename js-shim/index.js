@@ -12,6 +12,7 @@ const TAG = '[multi-call]';
 const FLEX = 0; // the engine's id for Flex's own Device
 const PROMPT = 'SecondVoiceCallIncoming';
 const HOLD_WAIT_MS = 4000; // longest an accept waits for holds to settle
+const VOICE_WAIT_MS = 30000; // longest multi-call waits for Flex's voice Device
 
 const log = (level, msg) => console[level](`${TAG} ${msg}`);
 const errorText = (e) => (e && (e.message || e.toString && e.toString())) || String(e);
@@ -35,11 +36,20 @@ class MultiCallPlugin {
         'Flex keeps working with one call at a time.');
       return;
     }
-    try {
-      new Host(flex, manager).start();
-    } catch (e) {
-      log('error', `could not start (${errorText(e)}); Flex keeps working with one call at a time`);
-    }
+    const start = () => {
+      try {
+        new Host(flex, manager).start();
+      } catch (e) {
+        log('error', `could not start (${errorText(e)}); Flex keeps working with one call at a time`);
+      }
+    };
+    if (manager.voiceClient) return start();
+    // Flex may create its voice Device after plugins load: wait for it
+    // without holding up Flex's start-up, then start (or report it missing).
+    const deadline = Date.now() + VOICE_WAIT_MS;
+    const poll = () => (manager.voiceClient || Date.now() > deadline ? start() : setTimeout(poll, 250));
+    setTimeout(poll, 250);
+    return undefined;
   }
 }
 
@@ -57,7 +67,7 @@ class Host {
     this.ringing = new Map(); // call sid -> Call ringing on Flex's Device
     this.prompts = new Map(); // call sid -> Flex's second-call prompt context
     this.pendingPrompt = undefined;
-    this.holds = [];
+    this.holds = undefined; // holds started by the before-listener running now
     this.taskSigs = new Map();
     this.engine = new Engine((cmds) => this.enqueue(cmds));
   }
@@ -123,9 +133,13 @@ class Host {
   beforeAction(call) {
     try {
       this.checkFlexDevice(); // a replaced Device must be watched before the action's call arrives
-      const from = this.holds.length;
-      this.feed(call);
-      const started = this.holds.slice(from);
+      const started = [];
+      this.holds = started;
+      try {
+        this.feed(call);
+      } finally {
+        this.holds = undefined;
+      }
       if (!started.length) return Promise.resolve();
       const timeout = new Promise((r) => setTimeout(r, HOLD_WAIT_MS));
       return Promise.race([Promise.all(started), timeout]).then(() => undefined);
@@ -350,8 +364,7 @@ class Host {
     const p = Promise.resolve()
       .then(() => this.flex.Actions.invokeAction('HoldParticipant', { task, targetSid }))
       .then(() => settle(undefined), (e) => settle(errorText(e)));
-    this.holds.push(p);
-    if (this.holds.length > 50) this.holds.splice(0, this.holds.length - 50);
+    if (this.holds) this.holds.push(p); // a before-listener waits for these
   }
 
   applyAudio(id) {
