@@ -56,7 +56,7 @@ fn a_stale_active_call_on_an_extra_device_is_removed_so_the_dialpad_works() {
     assert_eq!(w.active.as_deref(), Some(b.as_str()));
     w.hang_up(&b);
     assert_eq!(w.active, None);
-    assert!(w.log.iter().any(|c| *c == Command::ClearActiveCall));
+    assert!(w.log.contains(&Command::ClearActiveCall));
 }
 
 #[test]

@@ -105,10 +105,8 @@ impl Engine {
     pub fn handle(&mut self, event: Event) -> Vec<Command> {
         if let Event::Start { config, host } = event {
             self.start(&config, &host);
-        } else if self.config.is_some() {
-            if self.step(event) {
-                self.reconcile_active();
-            }
+        } else if self.config.is_some() && self.step(event) {
+            self.reconcile_active();
         }
         std::mem::take(&mut self.out)
     }

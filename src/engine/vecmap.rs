@@ -15,10 +15,10 @@ impl<K, V> Default for VecMap<K, V> {
 }
 
 impl<K: PartialEq, V> VecMap<K, V> {
-    fn position<Q: ?Sized>(&self, key: &Q) -> Option<usize>
+    fn position<Q>(&self, key: &Q) -> Option<usize>
     where
         K: core::borrow::Borrow<Q>,
-        Q: PartialEq,
+        Q: ?Sized + PartialEq,
     {
         self.0.iter().position(|(k, _)| k.borrow() == key)
     }

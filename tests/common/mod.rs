@@ -303,7 +303,7 @@ impl World {
             Mode::Forward => {
                 self.ringing_on_flex.insert(call.into(), task.into());
                 let out = self.send(Event::NotificationAdding { id: "SecondVoiceCallIncoming".into() });
-                let cancelled = out.iter().any(|c| *c == Command::Cancel);
+                let cancelled = out.contains(&Command::Cancel);
                 if !cancelled {
                     self.notifications.push("SecondVoiceCallIncoming");
                 }
