@@ -9,7 +9,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod engine;
+pub(crate) mod engine;
 
 pub use engine::command::{Command, Level};
 pub use engine::config::{Config, ConfigReport, HostInfo, Mode, Raw, RawConfig};

@@ -15,6 +15,7 @@ use std::rc::Rc;
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
+use crate::engine::text::text;
 use crate::{Command, Engine, Event, HostInfo, Participant, Raw, RawConfig, TaskSnapshot};
 
 // talc in place of the default dlmalloc: about 5 KB less wasm for an engine
@@ -80,7 +81,7 @@ fn opt_string(obj: &JsValue, key: &str, at: &str) -> Result<Option<String>, JsVa
     }
     v.as_string()
         .map(Some)
-        .ok_or_else(|| JsValue::from_str(&format!("{at}.{key} must be a string")))
+        .ok_or_else(|| JsValue::from_str(&text!(at, ".", key, " must be a string")))
 }
 
 fn flag(obj: &JsValue, key: &str, at: &str) -> Result<bool, JsValue> {
@@ -89,13 +90,13 @@ fn flag(obj: &JsValue, key: &str, at: &str) -> Result<bool, JsValue> {
         return Ok(false);
     }
     v.as_bool()
-        .ok_or_else(|| JsValue::from_str(&format!("{at}.{key} must be a boolean")))
+        .ok_or_else(|| JsValue::from_str(&text!(at, ".", key, " must be a boolean")))
 }
 
 fn participant(obj: &JsValue, index: u32) -> Result<Participant, JsValue> {
-    let at = format!("participants[{index}]");
+    let at = text!("participants[", index, "]");
     if !obj.is_object() {
-        return Err(JsValue::from_str(&format!("{at} must be an object")));
+        return Err(JsValue::from_str(&text!(at, " must be an object")));
     }
     let sequence = field(obj, "sequenceNumber");
     Ok(Participant {

@@ -3,7 +3,7 @@
 pub mod command;
 pub mod config;
 pub mod event;
-mod text;
+pub(crate) mod text;
 mod vecmap;
 
 use text::text;
