@@ -21,7 +21,7 @@ export async function boundary({ samples = 2000, warmup = 300 } = {}) {
       out.events[ev] = {};
       for (const [n, v] of Object.entries(bySize)) out.events[ev][n] = stats(v);
     }
-    const at50 = ['select', 'accept', 'unhold', 'ended'].map((e) => out.events[e][50].mean);
+    const at50 = ['select', 'accept', 'unhold', 'ended'].map((e) => out.events[e][50].trimmedMean);
     out.budgetUs = BUDGET_US;
     out.pass = at50.every((m) => m <= BUDGET_US);
     return out;

@@ -26,7 +26,7 @@
 //!
 //! `MC_BENCH_QUICK=1` shortens the measurement (for `npm run bench -- --quick`).
 
-#[path = "sim/mod.rs"]
+#[path = "../tests/common/mod.rs"]
 mod sim;
 
 use std::time::Duration;

@@ -1,12 +1,15 @@
-//! A tiny simulated Flex page for driving the engine in tests.
+//! A tiny simulated Flex page for driving the engine in tests and benches.
 //!
 //! `World` carries out the engine's commands the way Flex and the Voice SDK
 //! would (a Device registers, an accepted call opens, a mute is reported back,
 //! Flex re-sets its active call on a Flex-Device mute, …) and feeds the
 //! resulting events back in, so a test reads as a story of agent actions.
+//! For `benches/decisions.rs` it can time one chosen event's `handle` call
+//! (`probe`) and skip the invariant checks while measuring (`checks`).
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::time::{Duration, Instant};
 
 use multi_call::{Command, Engine, Event, HostInfo, Mode, Participant, Raw, RawConfig, TaskSnapshot, FLEX_DEVICE};
 
@@ -38,6 +41,12 @@ pub struct World {
     queue: VecDeque<Event>,
     seq: f64,
     pub restored_prompts: Vec<String>,
+    /// When set, the first event matching it has its `handle` call timed.
+    pub probe: Option<fn(&Event) -> bool>,
+    /// The time of the probed `handle` call.
+    pub probed: Option<Duration>,
+    /// Check the invariants after every event (off while measuring).
+    pub checks: bool,
 }
 
 /// The raw feature config `{ enabled: true, mode, max_calls? }`.
@@ -87,6 +96,9 @@ impl World {
             queue: VecDeque::new(),
             seq: 0.0,
             restored_prompts: Vec::new(),
+            probe: None,
+            probed: None,
+            checks: true,
         };
         let out = w.engine.handle(Event::Start { config: feature(name, max_calls), host: host(aiwb) });
         assert!(out.iter().any(|c| matches!(c, Command::Enable { .. })), "multi-call did not enable: {out:?}");
@@ -99,17 +111,44 @@ impl World {
         self.queue.push_back(event);
         let mut all = Vec::new();
         while let Some(e) = self.queue.pop_front() {
+            let timed = self.probed.is_none() && self.probe.is_some_and(|p| p(&e));
+            let t0 = Instant::now();
             let out = self.engine.handle(e);
+            if timed {
+                self.probed = Some(t0.elapsed());
+            }
+            let out = std::hint::black_box(out);
             for c in &out {
                 self.carry_out(c);
                 // "At no moment": checked after every single command.
-                self.check_one_audible();
+                if self.checks {
+                    self.check_one_audible();
+                }
             }
             all.extend(out.iter().cloned());
             self.log.extend(out);
         }
-        self.check_invariants();
+        if self.checks {
+            self.check_invariants();
+        }
         all
+    }
+
+    /// An assigned chat task (no conference participants).
+    pub fn add_chat(&mut self, task: &str) {
+        let snap = TaskSnapshot { sid: task.into(), is_call: false, status: "assigned".into(), participants: Vec::new() };
+        self.tasks.insert(task.into(), snap.clone());
+        self.send(Event::TaskChanged(snap));
+    }
+
+    /// `task` leaves `flex.worker.tasks`; its closed calls are forgotten.
+    pub fn remove(&mut self, task: &str) {
+        self.tasks.remove(task);
+        self.calls.retain(|_, c| c.open || c.task != task);
+        if self.selected.as_deref() == Some(task) {
+            self.selected = None;
+        }
+        self.send(Event::TaskRemoved { task: task.into() });
     }
 
     fn carry_out(&mut self, c: &Command) {
