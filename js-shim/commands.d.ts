@@ -1,7 +1,7 @@
 // The commands the engine returns (src/engine/command.rs, serialized with
-// `#[serde(tag = "type", rename_all = "camelCase")]`). `Host.run` in
-// index.js switches over exactly these. (`startTimer` never reaches JS: the
-// wasm binding arms timers itself with gloo-timers.)
+// `#[serde(tag = "type", rename_all = "camelCase")]`, written as JSON text by
+// src/wire.rs: variant names are camelCase, field names stay snake_case).
+// `Host.run` in index.js switches over exactly these.
 
 type Level = 'info' | 'warning' | 'error';
 type Mode = 'standby' | 'forward';
@@ -21,4 +21,5 @@ export type Command =
   | { type: 'setActiveCall'; call: string }
   | { type: 'clearActiveCall' }
   | { type: 'updateToken'; device: number }
-  | { type: 'applyAudio'; device: number };
+  | { type: 'applyAudio'; device: number }
+  | { type: 'startTimer'; timer: number; after_ms: number };

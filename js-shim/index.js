@@ -76,7 +76,7 @@ class Host {
     this.pendingPrompt = undefined;
     this.holds = undefined; // holds started by the before-listener running now
     this.taskSigs = new Map();
-    this.engine = new Engine((cmds) => this.enqueue(cmds));
+    this.engine = new Engine();
   }
 
   get voice() {
@@ -104,7 +104,7 @@ class Host {
     if (this.dead) return [];
     let cmds;
     try {
-      cmds = call(this.engine);
+      cmds = JSON.parse(call(this.engine)); // the engine returns its commands as JSON text
     } catch (e) {
       if (typeof e === 'string') {
         log('error', `ignored a malformed Flex payload: ${e}`);
@@ -234,6 +234,10 @@ class Host {
       }
       case 'applyAudio':
         return this.applyAudio(c.device);
+      case 'startTimer':
+        // Time is an input: the engine asks, the shim arms and reports back.
+        setTimeout(() => this.feed((en) => en.handle(K.TimerFired, 0, undefined, undefined, false, c.timer)), c.after_ms);
+        return undefined;
       default:
         return log('warn', `unknown command ${c.type}`);
     }

@@ -6,8 +6,15 @@
 //! browser binding (`wasm` module, compiled only for `wasm32`) converts host
 //! facts into [`Event`]s and commands into JS values; the JS shim in
 //! `js-shim/` wires Flex to it and carries the commands out.
+#![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+// `no_std` + `alloc`: the wasm links no std, so a panic costs no formatting
+// code (see `wasm.rs`); native builds and tests link std as usual.
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
 
 pub(crate) mod engine;
 
@@ -15,6 +22,9 @@ pub use engine::command::{Command, Level};
 pub use engine::config::{Config, ConfigReport, HostInfo, Mode, Raw, RawConfig};
 pub use engine::event::{Event, Participant, TaskSnapshot};
 pub use engine::{DeviceId, Engine, FLEX_DEVICE};
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod wire;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

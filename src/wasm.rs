@@ -3,16 +3,19 @@
 //! Values from JS are read with `js_sys` accessors into plain Rust types (the
 //! engine validates them); `serde_wasm_bindgen::from_value` is avoided on
 //! purpose because its deserializer alone would triple the wasm size.
-//! Timers requested by the engine are armed here with gloo-timers and their
-//! commands delivered through the `sink` callback given at construction.
-//! No panic hook: with `panic = "abort"` a panic traps, the shim catches the
-//! `RuntimeError`, turns multi-call off and says so once (a hook would cost
-//! kilobytes of formatting code for the same outcome).
+//! Commands go out as one JSON string (see `wire`); timers go out as
+//! [`Command::StartTimer`] for the shim to arm and come back as
+//! [`EventKind::TimerFired`].
+//!
+//! The crate links no std in the browser: the panic handler below traps, the
+//! shim catches the `RuntimeError`, turns multi-call off and says so once.
+//! Std's handler would format the panic message, kilobytes of code for a
+//! message nobody could read.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::engine::text::text;
@@ -23,32 +26,15 @@ use crate::{Command, Engine, Event, HostInfo, Participant, Raw, RawConfig, TaskS
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
 /// One multi-call engine for one Flex page.
 #[wasm_bindgen]
 pub struct Plugin {
-    engine: Rc<RefCell<Engine>>,
-    sink: Function,
-}
-
-/// Runs `event` and turns the commands into JS, arming timers on the way.
-fn run(engine: &Rc<RefCell<Engine>>, sink: &Function, event: Event) -> JsValue {
-    let commands = engine.borrow_mut().handle(event);
-    let mut out = Vec::with_capacity(commands.len());
-    for command in commands {
-        if let Command::StartTimer { timer, after_ms } = command {
-            let engine = engine.clone();
-            let sink = sink.clone();
-            gloo_timers::callback::Timeout::new(after_ms, move || {
-                let commands = run(&engine, &sink, Event::TimerFired { timer });
-                // The sink is the shim's command runner; it never throws.
-                let _ = sink.call1(&JsValue::NULL, &commands);
-            })
-            .forget();
-        } else {
-            out.push(command);
-        }
-    }
-    serde_wasm_bindgen::to_value(&out).unwrap_or(JsValue::NULL)
+    engine: Engine,
 }
 
 fn raw(value: &JsValue) -> Raw {
@@ -112,26 +98,29 @@ fn participant(obj: &JsValue, index: u32) -> Result<Participant, JsValue> {
 
 #[wasm_bindgen]
 impl Plugin {
-    /// Creates the engine; `sink(commands)` receives commands caused by timers.
+    /// Creates the engine.
     #[wasm_bindgen(constructor)]
-    pub fn new(sink: Function) -> Plugin {
-        Plugin { engine: Rc::new(RefCell::new(Engine::new())), sink }
+    pub fn new() -> Plugin {
+        Plugin { engine: Engine::new() }
     }
 
-    fn feed(&self, event: Event) -> JsValue {
-        run(&self.engine, &self.sink, event)
+    /// Runs `event`; its commands as a JSON array (see [`Command`]).
+    fn feed(&mut self, event: Event) -> String {
+        let commands: Vec<Command> = self.engine.handle(event);
+        // Commands only hold shapes `wire` writes; "[]" keeps the shim going if not.
+        crate::wire::to_json(&commands).unwrap_or_else(|_| "[]".into())
     }
 
     /// Plugin `init`: the raw `custom_data.features.multi_call` value and host facts.
     pub fn start(
-        &self,
+        &mut self,
         feature: JsValue,
         flex_version: Option<String>,
         sdk_version: Option<String>,
         device_class: bool,
         connect_token: Option<bool>,
         allow_incoming_while_busy: JsValue,
-    ) -> JsValue {
+    ) -> String {
         let mut entries = Vec::new();
         let root = raw(&feature);
         if root == Raw::Object {
@@ -152,7 +141,7 @@ impl Plugin {
 
     /// A task was added or changed; `participants` are plain copies.
     #[wasm_bindgen(js_name = taskChanged)]
-    pub fn task_changed(&self, sid: String, is_call: bool, status: String, participants: Array) -> Result<JsValue, JsValue> {
+    pub fn task_changed(&mut self, sid: String, is_call: bool, status: String, participants: Array) -> Result<String, JsValue> {
         let mut list = Vec::with_capacity(participants.length() as usize);
         for (i, p) in participants.iter().enumerate() {
             list.push(participant(&p, i as u32)?);
@@ -164,14 +153,14 @@ impl Plugin {
     /// One export instead of one per event keeps the wasm small (each export
     /// brings its own conversion shims).
     pub fn handle(
-        &self,
+        &mut self,
         kind: EventKind,
         device: u32,
         a: Option<String>,
         b: Option<String>,
         flag: bool,
         code: u32,
-    ) -> JsValue {
+    ) -> String {
         let text = |v: Option<String>| v.unwrap_or_default();
         let event = match kind {
             EventKind::TaskRemoved => Event::TaskRemoved { task: text(a) },
@@ -193,6 +182,7 @@ impl Plugin {
             EventKind::FlexDeviceReplaced => Event::FlexDeviceReplaced,
             EventKind::TokenUpdated => Event::TokenUpdated,
             EventKind::AudioDevicesChanged => Event::AudioDevicesChanged,
+            EventKind::TimerFired => Event::TimerFired { timer: code },
         };
         self.feed(event)
     }
@@ -200,7 +190,8 @@ impl Plugin {
 
 /// Which [`Event`] a [`Plugin::handle`] call carries. Arguments:
 /// `a` is the task, call or notification id (or a Device error's message),
-/// `b` a hold target, `flag` is-call / busy / muted, `code` an error code.
+/// `b` a hold target, `flag` is-call / busy / muted, `code` an error code
+/// or a timer id.
 #[wasm_bindgen]
 #[derive(Clone, Copy)]
 pub enum EventKind {
@@ -242,4 +233,6 @@ pub enum EventKind {
     TokenUpdated,
     /// No arguments.
     AudioDevicesChanged,
+    /// `code` = the timer id of a [`Command::StartTimer`] whose delay passed.
+    TimerFired,
 }

@@ -1,5 +1,7 @@
 //! What the engine asks the host to do.
 
+use alloc::string::String;
+
 use serde::Serialize;
 
 use super::DeviceId;

@@ -2,6 +2,9 @@
 //! that decide which mode can work.
 
 use wording::describe;
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use serde::Serialize;
 
 use super::text::text;
@@ -116,7 +119,7 @@ pub fn read(raw: &RawConfig, host: &HostInfo) -> ConfigReport {
             ("mode", Raw::Text(t)) if t == "standby" => wanted = Wanted::Standby,
             ("mode", Raw::Text(t)) if t == "forward" => wanted = Wanted::Forward,
             ("mode", v) => report.errors.push(text!(PATH, ".mode must be \"auto\", \"standby\" or \"forward\", found ", describe(v))),
-            ("max_calls", Raw::Number(n)) if n.fract() == 0.0 && *n >= 2.0 && *n <= 1000.0 => {
+            ("max_calls", Raw::Number(n)) if whole(*n) && *n >= 2.0 && *n <= 1000.0 => {
                 max_calls = Some(*n as u32)
             }
             ("max_calls", v) => report.errors.push(text!(PATH, ".max_calls must be a whole number of at least 2 (leave it out for no limit), found ", describe(v))),
@@ -167,6 +170,11 @@ pub fn read(raw: &RawConfig, host: &HostInfo) -> ConfigReport {
     report
 }
 
+/// Whether `n` is a whole number (`f64::fract` is not in `core`).
+fn whole(n: f64) -> bool {
+    n > -9.0e15 && n < 9.0e15 && n == (n as i64) as f64
+}
+
 /// Whether a Voice SDK version has `Call.connectToken` (2.11.0 and later).
 pub fn sdk_supports_connect_token(version: Option<&str>) -> bool {
     let Some(v) = version else { return false };
@@ -177,6 +185,8 @@ pub fn sdk_supports_connect_token(version: Option<&str>) -> bool {
 }
 
 mod wording {
+    use alloc::string::String;
+
     use super::text;
     use super::Raw;
 
@@ -186,7 +196,7 @@ mod wording {
             Raw::Absent => "nothing".into(),
             Raw::Null => "null".into(),
             Raw::Bool(b) => text!("the boolean ", if *b { "true" } else { "false" }),
-            Raw::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => text!("the number ", *n as i64),
+            Raw::Number(n) if super::whole(*n) && *n > -1e15 && *n < 1e15 => text!("the number ", *n as i64),
             Raw::Number(_) => "a fractional number".into(),
             Raw::Text(t) if t.len() <= 40 => text!("the string \"", t, "\""),
             Raw::Text(_) => "a long string".into(),

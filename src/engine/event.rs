@@ -1,5 +1,8 @@
 //! What the host tells the engine.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use super::config::{HostInfo, RawConfig};
 use super::DeviceId;
 

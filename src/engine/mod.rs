@@ -6,6 +6,9 @@ pub mod event;
 pub(crate) mod text;
 mod vecmap;
 
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
 use text::text;
 use vecmap::VecMap;
 
@@ -108,7 +111,7 @@ impl Engine {
         } else if self.config.is_some() && self.step(event) {
             self.reconcile_active();
         }
-        std::mem::take(&mut self.out)
+        core::mem::take(&mut self.out)
     }
 
     /// The resolved configuration, `None` while the feature is off.

@@ -4,6 +4,8 @@
 //! per call site shape, plus integer and float printing); messages here are
 //! only words, sids and small counts, so plain concatenation does.
 
+use alloc::string::String;
+
 /// A piece of a message.
 pub trait Piece {
     /// Appends this piece to `out`.

@@ -4,6 +4,8 @@
 //! tree at that size, and each `BTreeMap` instantiation costs kilobytes of
 //! wasm, which the plugin's download budget cannot afford.
 
+use alloc::vec::Vec;
+
 /// A map kept as a vector of pairs, in insertion order.
 #[derive(Clone, Debug)]
 pub struct VecMap<K, V>(Vec<(K, V)>);
