@@ -207,7 +207,7 @@ function render(r) {
       L.push('### Through the wasm boundary (headless Chromium)', '');
       L.push('One sample = one call on the wasm-bindgen `Plugin` exactly as `js-shim/index.js` makes it (`handle(kind, device, a, b, flag, code)`,',
         'or `taskChanged(sid, isCall, status, participants)` with plain participant copies): JS → wasm argument conversion, the',
-        'decision, and the commands converted back to JS objects by `serde_wasm_bindgen`. The wasm is the same file the bundle inlines',
+        'decision, and the commands written as JSON text and `JSON.parse`d. The wasm is the same file the bundle inlines',
         '(`target/bindgen/multi_call_bg.wasm`, loaded with its glue as an ES module, because the classic-script bundle exposes nothing).',
         'Not included: the shim\'s own JavaScript around the call (snapshot copying from Flex\'s getters, carrying the commands out)',
         `and Flex's action pipeline. ${b.samples} samples per cell after a warm-up; \`performance.now()\` resolution ${b.timerResolutionUs.toFixed(0)} µs`,

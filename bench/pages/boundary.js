@@ -1,9 +1,9 @@
 // Decision time through the wasm boundary, in the browser: the same wasm the
 // bundle inlines (target/bindgen/multi_call_bg.wasm, after wasm-opt) with
 // wasm-bindgen's glue, driven the way js-shim/index.js drives it (typed
-// `taskChanged` / `handle` calls in, serde-converted JS commands out). Each
+// `taskChanged` / `handle` calls in, commands out as JSON text). Each
 // sample is one `Plugin` call: JS -> wasm argument conversion, the engine's
-// decision, the commands converted back to JS objects. A small simulated
+// decision, the commands written as JSON and `JSON.parse`d. A small simulated
 // Flex page (a port of tests/common/mod.rs, standby mode) carries the
 // commands out and feeds their consequences back, untimed, exactly as the
 // native criterion benchmark (benches/decisions.rs) does.
@@ -23,8 +23,8 @@ class Sim {
     this.seq = 0;
     this.probe = null;
     this.probed = null;
-    this.plugin = new Plugin((cmds) => this.carryAll(cmds)); // commands from timers
-    const out = this.plugin.start({ enabled: true, mode: 'standby' }, '2.17.1', '2.11.1', true, undefined, false);
+    this.plugin = new Plugin();
+    const out = JSON.parse(this.plugin.start({ enabled: true, mode: 'standby' }, '2.17.1', '2.11.1', true, undefined, false));
     if (!out.some((c) => c.type === 'enable')) throw new Error('multi-call did not enable: ' + JSON.stringify(out));
   }
 
@@ -45,7 +45,7 @@ class Sim {
       const x = this.queue.shift();
       const timed = this.probed === null && this.probe === x.kind;
       const t0 = performance.now();
-      const out = x.run(this.plugin);
+      const out = JSON.parse(x.run(this.plugin));
       const t1 = performance.now();
       if (timed) this.probed = t1 - t0;
       this.carryAll(out);
@@ -61,6 +61,9 @@ class Sim {
         if (c.register) { this.devices.set(c.device, true); this.queue.push(this.h(K.DeviceRegistered, 'deviceRegistered', c.device)); }
         break;
       case 'destroyDevice': this.devices.delete(c.device); break;
+      case 'startTimer': // armed by the shim, as in js-shim/index.js
+        setTimeout(() => this.send(this.h(K.TimerFired, 'timerFired', 0, undefined, undefined, false, c.timer)), c.after_ms);
+        break;
       case 'acceptCall': {
         const task = c.call.replace(/^CA-agent-/, '');
         this.calls.set(c.call, { device: c.device, open: true, muted: false, task });
@@ -228,7 +231,7 @@ window.runBoundary = async ({ sizes, samples, warmup }) => {
       const v = [];
       for (let i = 0; i < samples; i++) {
         v.push(cycle(b) * 1000); // µs
-        // Let the engine's gloo timers (the 50 ms reconcile after a Flex call ends) fire now and then.
+        // Let the engine's timers (the 50 ms reconcile after a Flex call ends) fire now and then.
         if (i % 250 === 249) await sleep(60);
       }
       res.results[name][n] = v;

@@ -26,8 +26,8 @@ async function newPeer(callSid, kind, customerCallSid) {
   pc.addEventListener('track', (ev) => {
     leg.audio = new Audio();
     leg.audio.srcObject = ev.streams[0] || new MediaStream([ev.track]);
-    leg.audio.muted = kind === 'monitor'; // a supervisor is not heard by the customer
     leg.audio.play().catch(() => {});
+    applyHold();
   });
   legs.set(callSid, leg);
   applyHold();
@@ -62,11 +62,15 @@ const control = connectControl('customer', async (msg) => {
   }
 });
 
-/** A held customer is not heard: its microphone stops reaching every leg. */
+/** A held customer is not heard (its microphone stops reaching every leg)
+ * and hears silence, as in a Twilio conference. What reaches it on the wire
+ * is still measured: that is what the agent's own mute decides. */
 function applyHold() {
   for (const leg of legs.values()) {
-    const call = calls.find((c) => c.sid === leg.customerCallSid);
-    leg.track.enabled = !(call?.onHold);
+    const held = !!calls.find((c) => c.sid === leg.customerCallSid)?.onHold;
+    leg.track.enabled = !held;
+    // A supervisor's monitor leg is never played to the customer.
+    if (leg.audio) leg.audio.muted = held || leg.kind === 'monitor';
   }
 }
 
@@ -109,6 +113,24 @@ async function measure(ms = 1500) {
   return rate;
 }
 
+/** Samples what each customer has received, every ~20 ms, until `stop` (tests: ordering by audio). */
+let recording = null;
+function record() {
+  const samples = [];
+  recording = samples;
+  (async () => {
+    while (recording === samples) {
+      samples.push(await totals());
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+}
+function stopRecording() {
+  const samples = recording || [];
+  recording = null;
+  return samples;
+}
+
 // ── UI ────────────────────────────────────────────────────────────────────
 
 let levels = {};
@@ -131,7 +153,7 @@ function render() {
     const lv = levels[c.sid] || { energy: 0, bytesIn: 0 };
     return h('li', { class: `call ${live ? '' : 'ended'} ${c.onHold ? 'held' : ''}`, 'data-call': c.sid },
       h('div', { class: 'who' }, h('strong', {}, c.from), h('span', { class: 'muted' }, live ? (c.worker ? ` with ${c.worker}` : ' waiting for an agent') : ' ended')),
-      h('div', { class: 'badges' }, c.onHold && live ? h('span', { class: 'badge hold' }, 'on hold (not heard)') : null),
+      h('div', { class: 'badges' }, c.onHold && live ? h('span', { class: 'badge hold' }, 'on hold (hears silence, not heard)') : null),
       live ? h('div', { class: 'level' }, h('span', { class: 'muted' }, 'hears the agent'), meter(lv.energy), h('span', { class: 'num' }, `${Math.round(lv.bytesIn)} B/s`)) : null,
       live ? h('div', { class: 'actions' },
         c.worker.startsWith('Bob') ? h('button', { onclick: () => control.request({ type: 'call.transfer', callSid: c.sid }), 'data-action': 'transfer' }, 'Bob transfers to Alice') : null,
@@ -154,6 +176,13 @@ window.customerPanel = {
   calls: () => calls,
   legs: () => legViews,
   measure,
+  record,
+  stopRecording,
+  /** Whether customer call `sid` hears the agent and is heard (its agent leg). */
+  hearing: (sid) => {
+    const leg = [...legs.values()].find((l) => l.customerCallSid === sid && l.kind === 'agent' && !l.ended);
+    return leg ? { hears: !!leg.audio && !leg.audio.muted, heard: leg.track.enabled } : null;
+  },
 };
 render();
 tick();

@@ -64,6 +64,11 @@ function track(call, device) {
   call.on('volume', (input, output) => {
     entry.heard += output; entry.sent += call.isMuted() ? 0 : input; entry.volumeEvents++;
     entry.level = output; entry.sendLevel = call.isMuted() ? 0 : input;
+    // The first audio the agent hears on this call (tests order mutes against it).
+    if (output > 0.01 && !entry.audioAt) {
+      entry.audioAt = performance.now();
+      events.push({ t: entry.audioAt, ev: 'audio', callSid: sidOf(call) });
+    }
   });
   for (const ev of ['accept', 'cancel', 'disconnect', 'reject', 'mute', 'reconnecting', 'reconnected']) {
     call.on(ev, (arg) => { events.push({ t: performance.now(), ev, callSid: sidOf(call), muted: ev === 'mute' ? arg : undefined }); render(); });
@@ -115,7 +120,8 @@ const start = async () => createFlex({
 try {
   host = await start();
   host.putTasks(lastTasks);
-  pluginState = mode.multiCall.enabled ? await host.loadPlugin('/plugin/plugin-multi-call.js') : 'not loaded (mode off)';
+  // "Off" loads the plugin too, with `enabled: false`, as a Flex admin would turn it off.
+  pluginState = await host.loadPlugin('/plugin/plugin-multi-call.js');
 } catch (e) {
   document.getElementById('notes').replaceChildren(h('li', { class: 'error' }, `desktop failed to start: ${e?.message || e}`));
   throw e;

@@ -92,8 +92,9 @@ export async function screenshot(page, name) {
   return file;
 }
 
+/** Refreshes a picture in docs/ when UPDATE_DOCS=1 (so a test run leaves the tree clean). */
 export function copyToDocs(file, name) {
-  copyFileSync(file, path.join(root, 'docs', name));
+  if (process.env.UPDATE_DOCS === '1') copyFileSync(file, path.join(root, 'docs', name));
 }
 
 /** Poll `fn` until it returns a truthy value. */

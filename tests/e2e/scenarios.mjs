@@ -28,8 +28,10 @@ export function multiCallScenarios(mode) {
       const before = await farEnds(s);
       assert.ok(before[A.callSid] > AUDIBLE, `A's customer hears the agent: ${before[A.callSid]}`);
 
+      await s.customer.evaluate(() => customerPanel.record());
       B = await transferred(s, '+15550102 (B)');
       await settle();
+      const samples = await s.customer.evaluate(() => customerPanel.stopRecording());
       assert.equal((await callInfo(s, A.leg)).muted, true, `A's leg is muted${why()}`);
       assert.equal(onHold(s, A.callSid), true, "A's customer is held");
       assert.equal((await callInfo(s, B.leg)).muted, false, "B's leg is not muted");
@@ -40,9 +42,24 @@ export function multiCallScenarios(mode) {
       const muteA = events.find((e) => e.callSid === A.leg && e.ev === 'mute' && e.muted);
       const acceptB = events.find((e) => e.callSid === B.leg && e.ev === 'accept');
       assert.ok(muteA && acceptB && muteA.t < acceptB.t, `mute(A) ${muteA?.t} before accept(B) ${acceptB?.t}`);
+      const audioB = events.find((e) => e.callSid === B.leg && e.ev === 'audio');
+      assert.ok(audioB && muteA.t < audioB.t, `mute(A) ${muteA.t} before the agent first heard B ${audioB?.t}`);
       const holdA = s.gateway.world.conferences.get(s.gateway.world.calls.get(A.callSid).conferenceSid)
         .participants.find((p) => p.callSid === A.callSid).holdChangedAt;
       assert.ok(holdA < s.gateway.legs.get(B.leg).answeredAt, "A's customer was held before B's leg was answered");
+
+      // At the far ends: from the moment B's customer first receives the
+      // agent, A's customer receives silence. (Each far end plays out through
+      // its own jitter buffer, so A's last packets, sent before the mute, may
+      // land a few tens of ms after B's first: the order is checked at the
+      // agent's side above, the silence here.)
+      const firstB = samples.findIndex((x) => x[B.callSid]?.energy > 0);
+      assert.ok(firstB > 0, `B's customer started receiving audio while recorded (${samples.length} samples)`);
+      const energyA = (i) => samples[i][A.callSid]?.energy ?? 0;
+      assert.ok(energyA(firstB) > energyA(0), "A's customer heard the agent while recorded");
+      const end = samples.length - 1;
+      const afterB = (energyA(end) - energyA(firstB)) / ((samples[end][A.callSid].t - samples[firstB][A.callSid].t) / 1000);
+      assert.ok(afterB < SILENT, `A's customer receives silence once B's audio runs: ${afterB}`);
 
       const e = await farEnds(s);
       assert.ok(e[A.callSid] < SILENT, `A's customer receives silence: ${e[A.callSid]}`);
@@ -64,6 +81,8 @@ export function multiCallScenarios(mode) {
       await s.desktop.click('#mute');
       await until(async () => (await callInfo(s, A.leg)).muted === a0, { what: 'mute button toggles A back' });
       assert.equal(await activeCall(s), A.leg, `A is still active after a mute (Flex re-sets it)${why()}`);
+      // Un-muting A silenced B first; muting A again must not reopen B.
+      assert.equal((await callInfo(s, B.leg)).muted, true, `the mute button acted on A only (B was ${b0}, now muted)`);
       await screenshot(s.desktop, `${mode}-2-selected-A`);
     });
 
@@ -79,31 +98,41 @@ export function multiCallScenarios(mode) {
       await screenshot(s.desktop, `${mode}-3-A-unheld`);
     });
 
-    test(`${mode} 4a: B's customer hangs up: A stays active, B's Device is destroyed`, async () => {
+    const destroyed = (label) => until(() => s.desktop.evaluate((d) => desktop.devices().find((x) => x.label === d)?.destroyed, label),
+      { what: `${label} destroyed${why()}` });
+
+    test(`${mode} 4a: B's customer hangs up while B is active: A becomes active, B's Device is destroyed`, async () => {
+      await click(s, B.reservationSid, 'select');
+      await click(s, B.reservationSid, 'unhold');
+      await until(async () => (await activeCall(s)) === B.leg && onHold(s, A.callSid) && !onHold(s, B.callSid), { what: 'B active again, A held' });
       const bDevice = (await callInfo(s, B.leg)).device;
+      assert.notEqual(bDevice, "Flex's Device", 'B, the second call, is on an extra Device');
       await s.customer.evaluate((sid) => customerPanel.hangup(sid), B.callSid);
       await until(async () => (await callInfo(s, B.leg)).status === 'closed', { what: 'B closed' });
-      await until(async () => (await activeCall(s)) === A.leg, { what: 'A active' });
-      if (bDevice !== "Flex's Device") {
-        await until(() => s.desktop.evaluate((d) => desktop.devices().find((x) => x.label === d).destroyed, bDevice), { what: `${bDevice} destroyed` });
-      }
+      await until(async () => (await activeCall(s)) === A.leg, { what: `A active once B ended${why()}` });
+      await destroyed(bDevice);
     });
 
-    test(`${mode} 4b: the agent hangs up C: A becomes active again`, async () => {
+    test(`${mode} 4b, 2: the agent hangs up the selected call C while D is newer: C ends, D stays, a live call becomes active`, async () => {
       C = await transferred(s, '+15550103 (C)');
       assert.equal(await activeCall(s), C.leg, 'C active after accept');
+      const D = await transferred(s, '+15550104 (D)');
+      assert.equal(await activeCall(s), D.leg, 'D active after accept');
+      await click(s, C.reservationSid, 'select');
+      await until(async () => (await activeCall(s)) === C.leg, { what: 'C active after select' });
       const cDevice = (await callInfo(s, C.leg)).device;
+      assert.notEqual(cDevice, "Flex's Device", 'C is on an extra Device');
       await s.desktop.click('#hangup');
       await until(async () => (await callInfo(s, C.leg)).status === 'closed', { what: 'C closed' });
-      await until(async () => (await activeCall(s)) === A.leg, { what: `A active after C ends${why()}` });
-      if (cDevice !== "Flex's Device") {
-        await until(() => s.desktop.evaluate((d) => desktop.devices().find((x) => x.label === d).destroyed, cDevice), { what: `${cDevice} destroyed` });
-      }
       assert.equal(s.gateway.world.calls.get(C.callSid).status, 'completed', "C's customer was hung up");
+      assert.equal((await callInfo(s, D.leg)).status, 'open', 'the hangup button acted on the selected C, not on the newer D');
+      assert.equal((await callInfo(s, A.leg)).status, 'open', 'A is untouched');
+      await until(async () => [A.leg, D.leg].includes(await activeCall(s)), { what: `a live call is active after C ends${why()}` });
+      await destroyed(cDevice);
+      B = D; // the second live call from here on
     });
 
     test(`${mode} 6: a token refresh reaches every Device; a signaling drop loses no call`, async () => {
-      B = await transferred(s, '+15550104 (D)');
       const before = s.gateway.snapshot().sessions.filter((x) => x.identity === 'alice').length;
       await s.desktop.click('#refresh-token');
       const devices = await s.desktop.evaluate(() => desktop.devices().filter((d) => !d.destroyed));

@@ -3,7 +3,7 @@
 import { enterNetns, until, screenshot, offLoopback } from './harness.mjs';
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSandbox, inbound, click, farEnds, onHold, callInfo, activeCall, settle, AUDIBLE } from './desk.mjs';
+import { openSandbox, inbound, click, farEnds, onHold, callInfo, activeCall, settle, AUDIBLE, SILENT } from './desk.mjs';
 
 enterNetns();
 
@@ -12,7 +12,10 @@ describe('plugin off: stock Flex', () => {
   before(async () => { s = await openSandbox('off'); });
   after(async () => { await s?.close(); });
 
-  test('off 7: a second call only rings (SecondVoiceCallIncoming); nothing is held; hangup clears the active call', async () => {
+  test('off 7: with the plugin loaded and enabled: false, a second call only rings (SecondVoiceCallIncoming); nothing is held; hangup clears the active call', async () => {
+    const state = await until(() => s.desktop.evaluate(() => (desktop.pluginState() === 'loading' ? null : desktop.pluginState())), { what: 'plugin loaded' });
+    assert.doesNotMatch(String(state), /fail/, `the plugin loads even when off: ${state}`);
+    assert.ok(s.desktop.consoleLog.every((l) => !/\[multi-call\]/.test(l) || !/ error: /.test(l)), 'no multi-call error when it is simply off');
     const A = await inbound(s, '+15550301 (A)');
     assert.equal(await activeCall(s), A.leg);
     const callSid = await s.customer.evaluate(() => customerPanel.place('+15550302 (B)', 'bob'));
@@ -32,6 +35,20 @@ describe('plugin off: stock Flex', () => {
     await screenshot(s.desktop, 'off-7-second-call-rings');
 
     await s.customer.evaluate((sid) => customerPanel.hangup(sid), callSid);
+
+    // Stock hold: A's customer is held (hears silence, is not heard) while the
+    // agent's leg stays open, so the wire to A still carries the agent. The
+    // far-end measurement reads that wire, not the hold flag.
+    await click(s, A.reservationSid, 'hold');
+    await until(() => onHold(s, A.callSid), { what: 'A held' });
+    const panel = await s.customer.evaluate((sid) => customerPanel.hearing(sid), A.callSid);
+    assert.deepEqual(panel, { hears: false, heard: false }, "a held customer hears silence and is not heard");
+    const held = await farEnds(s, 3000);
+    assert.ok(held[A.callSid] > SILENT, `the agent's open leg still reaches A's wire: ${held[A.callSid]}`);
+    await click(s, A.reservationSid, 'unhold');
+    await until(() => !onHold(s, A.callSid), { what: 'A un-held' });
+    assert.deepEqual(await s.customer.evaluate((sid) => customerPanel.hearing(sid), A.callSid), { hears: true, heard: true }, 'un-held: hears and is heard');
+
     await s.customer.evaluate((sid) => customerPanel.hangup(sid), A.callSid);
     await until(async () => (await activeCall(s)) === null, { what: 'no active call' });
     assert.deepEqual(offLoopback(s.browser.requests), []);
