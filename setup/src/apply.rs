@@ -155,15 +155,20 @@ pub struct Results {
     pub workflows: Vec<(String, String, Outcome)>,
     /// Per worker: SID, name, outcome.
     pub workers: Vec<(String, String, Outcome)>,
+    /// The error that stopped `apply` early; planned changes without an outcome were not attempted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
 }
 
 impl Results {
-    /// Whether any write failed.
+    /// Whether any write failed, or `apply` stopped before the end.
     pub fn any_failed(&self) -> bool {
-        self.workflows
-            .iter()
-            .chain(&self.workers)
-            .any(|(_, _, o)| matches!(o, Outcome::Failed(_)))
+        self.stopped.is_some()
+            || self
+                .workflows
+                .iter()
+                .chain(&self.workers)
+                .any(|(_, _, o)| matches!(o, Outcome::Failed(_)))
     }
 
     /// Whether anything planned was not written.
@@ -180,27 +185,34 @@ fn is_fatal(e: &ApiError) -> bool {
     matches!(e.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden)
 }
 
-/// Writes the plan: each workflow in one request, then the capacities.
-pub fn execute(
-    api: &Api<'_>,
-    workspace: &str,
-    plan: &Plan,
-    options: &Options,
-) -> Result<Results, ApiError> {
+/// Records a failed request; a fatal one also stops `apply`, so the caller
+/// returns what was written so far instead of losing it.
+fn failed(results: &mut Results, e: ApiError) -> Outcome {
+    if is_fatal(&e) {
+        results.stopped = Some(e.to_string());
+    }
+    Outcome::Failed(e.to_string())
+}
+
+/// Writes the plan: each workflow in one request, then the capacities. A 401
+/// or 403 stops it; `Results::stopped` then holds the error, and the results
+/// hold everything done before it.
+pub fn execute(api: &Api<'_>, workspace: &str, plan: &Plan, options: &Options) -> Results {
     let mut results = Results::default();
     let plan_options = PlanOptions {
         all_targets: options.all_targets,
     };
     for change in &plan.workflows {
-        let outcome = write_workflow(api, workspace, change, plan_options);
-        let outcome = match outcome {
+        let outcome = match write_workflow(api, workspace, change, plan_options) {
             Ok(o) => o,
-            Err(e) if is_fatal(&e) => return Err(e),
-            Err(e) => Outcome::Failed(e.to_string()),
+            Err(e) => failed(&mut results, e),
         };
         results
             .workflows
             .push((change.sid.clone(), change.friendly_name.clone(), outcome));
+        if results.stopped.is_some() {
+            return results;
+        }
     }
 
     let unsafe_reason = if plan.workflows_blocked() {
@@ -224,16 +236,18 @@ pub fn execute(
                         c.to
                     )),
                     Ok(_) => Outcome::Written,
-                    Err(e) if is_fatal(&e) => return Err(e),
-                    Err(e) => Outcome::Failed(e.to_string()),
+                    Err(e) => failed(&mut results, e),
                 }
             }
         };
         results
             .workers
             .push((c.worker_sid.clone(), c.worker_name.clone(), outcome));
+        if results.stopped.is_some() {
+            break;
+        }
     }
-    Ok(results)
+    results
 }
 
 fn write_workflow(
@@ -276,11 +290,13 @@ pub fn render_text(plan: &Plan, results: Option<&Results>) -> String {
             ""
         }
     ));
+    let stopped = results.is_some_and(|r| r.stopped.is_some());
     let outcome_of = |list: &[(String, String, Outcome)], sid: &str| -> String {
         match list.iter().find(|(s, _, _)| s == sid).map(|(_, _, o)| o) {
             Some(Outcome::Written) => "  => written\n".into(),
             Some(Outcome::Skipped(why)) => format!("  => skipped: {why}\n"),
             Some(Outcome::Failed(why)) => format!("  => FAILED: {why}\n"),
+            None if stopped => "  => not attempted: apply stopped at an error\n".into(),
             None => String::new(),
         }
     };
@@ -325,7 +341,9 @@ pub fn render_text(plan: &Plan, results: Option<&Results>) -> String {
         let outcomes: Vec<&Outcome> = results.map_or(Vec::new(), |r| {
             r.workers.iter().map(|(_, _, o)| o).collect()
         });
-        let uniform = !outcomes.is_empty() && outcomes.iter().all(|o| *o == outcomes[0]);
+        let uniform = !outcomes.is_empty()
+            && outcomes.len() == plan.capacities.len()
+            && outcomes.iter().all(|o| *o == outcomes[0]);
         for c in &plan.capacities {
             out.push_str(&format!(
                 "  {}: {} -> {}\n",
@@ -367,6 +385,9 @@ pub fn render_text(plan: &Plan, results: Option<&Results>) -> String {
     out.push_str(match results {
         None if plan.has_changes() => "Result: run again with --yes to write these changes.\n",
         None => "Result: nothing to write.\n",
+        Some(r) if r.stopped.is_some() => {
+            "Result: apply STOPPED at an error (below); only what is marked written above was changed.\n"
+        }
         Some(r) if r.any_failed() => {
             "Result: some writes FAILED (see above); what failed is unchanged.\n"
         }

@@ -1,6 +1,7 @@
 //! The read-only report: what multi-call needs that this account does not have yet.
 
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::expr::CAPACITY_CONDITION;
 use crate::flex::{self, FlexCheck, Mode};
@@ -226,6 +227,15 @@ pub fn audit(state: &State, options: &Options) -> Report {
             remedy: "check the credentials can read the Flex configuration, or pass --skip-flex on a TaskRouter-only account".into(),
         }),
         (_, Some(check)) => {
+            for n in &check.notes {
+                findings.push(Finding {
+                    kind: Kind::FlexConfiguration,
+                    severity: Severity::Warning,
+                    subject: "Flex configuration".into(),
+                    message: n.clone(),
+                    remedy: String::new(),
+                });
+            }
             for p in &check.problems {
                 findings.push(Finding {
                     kind: Kind::FlexConfiguration,
@@ -319,6 +329,14 @@ pub fn workflow_findings(subject: &str, plan: &WorkflowPlan) -> Vec<Finding> {
     out
 }
 
+/// The effective mode for people; `auto` means each agent's Flex UI version decides.
+fn runs_as(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Auto => "forward on Flex UI 2.8+, standby below",
+        m => m.as_str(),
+    }
+}
+
 /// Renders the report for people.
 pub fn render_text(report: &Report) -> String {
     let mut out = format!(
@@ -334,9 +352,10 @@ pub fn render_text(report: &Report) -> String {
             "  Flex: multi_call {}, mode {} (runs as {}), allowIncomingWhileBusy {}, UI {}\n",
             if f.enabled { "enabled" } else { "disabled" },
             f.configured_mode.as_str(),
-            f.effective_mode.as_str(),
+            runs_as(f.effective_mode),
             f.allow_incoming_while_busy
-                .map_or("unset".to_string(), |b| b.to_string()),
+                .as_ref()
+                .map_or("unset".to_string(), Value::to_string),
             f.ui_version.as_deref().unwrap_or("unknown"),
         ));
     }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::audit::Options;
-use crate::flex::Mode;
+use crate::flex::{Mode, MAX_CALLS_LIMIT};
 use crate::http::{Credentials, RetryPolicy};
 
 /// The usage text.
@@ -19,7 +19,7 @@ OPTIONS:
     --workspace WS...        TaskRouter workspace (default: $TWILIO_WORKSPACE_SID, or the only one)
     --mode auto|standby|forward
                              the multi-call mode you run (default: the Flex configuration's)
-    --max-calls N            calls per agent; voice capacity needed (default: Flex max_calls, else 2)
+    --max-calls N            calls per agent, 2 to 1000; voice capacity needed (default: Flex max_calls, else 2)
     --workers EXPR           only workers matching this TaskRouter expression
     --all-targets            also edit targets that pick one named worker (transfers)
     --skip-flex              do not read the Flex configuration
@@ -133,6 +133,9 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
                 if n < 2 {
                     return Err(format!("--max-calls must be at least 2 (multi-call means two calls or more), not {n}"));
                 }
+                if n > MAX_CALLS_LIMIT {
+                    return Err(format!("--max-calls must be at most {MAX_CALLS_LIMIT}, as the plugin's max_calls, not {n}"));
+                }
                 parsed.options.max_calls = Some(n);
             }
             other => return Err(format!("unknown argument '{other}'")),
@@ -226,6 +229,9 @@ mod tests {
         assert!(args("audit --max-calls 1")
             .unwrap_err()
             .contains("at least 2"));
+        assert!(args("audit --max-calls 1001")
+            .unwrap_err()
+            .contains("at most 1000"));
         assert!(args("audit --frob").unwrap_err().contains("--frob"));
         assert!(args("").unwrap_err().contains("audit or apply"));
     }

@@ -165,7 +165,22 @@ fn is_ident_start(c: char) -> bool {
 }
 
 fn is_ident_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '-'
+    c.is_ascii_alphanumeric() || c == '_' || c == '$'
+}
+
+/// TaskRouter names cannot hold '-'; reading `a-b` as a name or as `a` minus
+/// `b` would both be guesses, so it is refused with the name it sits in.
+fn hyphen_in_name(text: &str, start: usize, hyphen: usize) -> ParseError {
+    let rest = &text[hyphen..];
+    let tail = rest
+        .find(|c: char| !(is_ident_char(c) || c == '-' || c == '.'))
+        .map_or(rest, |end| &rest[..end]);
+    let name = format!("{}{tail}", &text[start..hyphen]);
+    error_at(
+        text,
+        hyphen,
+        format!("'-' in the name '{name}': TaskRouter attribute names hold only letters, digits, '_' and '.'; quote it if it is meant as a string"),
+    )
 }
 
 fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
@@ -268,6 +283,13 @@ fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
                 });
                 i = end;
             }
+            '-' => {
+                return Err(error_at(
+                    text,
+                    i,
+                    "'-' may only start a number; TaskRouter names cannot hold '-'",
+                ))
+            }
             other => return Err(error_at(text, i, format!("unexpected character '{other}'"))),
         }
     }
@@ -337,6 +359,8 @@ fn lex_ident(text: &str, start: usize) -> Result<usize, ParseError> {
                 Some(c) if is_ident_char(c) => i += 1,
                 _ => return Err(error_at(text, i, "a dotted name ends with '.'")),
             }
+        } else if i < bytes.len() && bytes[i] == b'-' {
+            return Err(hyphen_in_name(text, start, i));
         } else {
             return Ok(i);
         }
@@ -746,6 +770,20 @@ mod tests {
         assert!(err.message.contains("expected ')'"), "{err}");
         let err = parse("a == 'x").unwrap_err();
         assert_eq!(err.column, 6);
+    }
+
+    #[test]
+    fn hyphens_in_names_are_refused_but_not_in_strings() {
+        let err = parse("worker.skill-level >= 2").unwrap_err();
+        assert_eq!(err.column, 13);
+        assert!(err.message.contains("'worker.skill-level'"), "{err}");
+        assert!(parse("worker.a-b.c == 1")
+            .unwrap_err()
+            .message
+            .contains("'worker.a-b.c'"));
+        assert!(parse("x == -abc").unwrap_err().message.contains("'-'"));
+        assert!(parse("worker.level == -1 AND worker.team == 'front-desk'").is_ok());
+        assert!(parse("worker.skills HAS \"first-line\"").is_ok());
     }
 
     #[test]

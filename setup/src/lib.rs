@@ -73,16 +73,18 @@ pub fn run(
         flex: Client::new(&env.flex_base, creds.clone(), env.retry, &note),
     };
     let mut text = Vec::new();
-    let code = match run_command(&api, &args, env.workspace.as_deref(), &mut text) {
+    let result = run_command(&api, &args, env.workspace.as_deref(), &mut text);
+    // Nothing this tool prints should hold the secret; this is the last guard.
+    // The report goes first: after an error it says what was done before it.
+    let _ = out.write_all(redact(&String::from_utf8_lossy(&text), &creds).as_bytes());
+    let _ = out.flush();
+    match result {
         Ok(code) => code,
         Err(e) => {
             let _ = writeln!(err.borrow_mut(), "error: {}", redact(&e, &creds));
             EXIT_ERROR
         }
-    };
-    // Nothing this tool prints should hold the secret; this is the last guard.
-    let _ = out.write_all(redact(&String::from_utf8_lossy(&text), &creds).as_bytes());
-    code
+    }
 }
 
 fn choose_workspace(api: &Api<'_>, explicit: Option<&str>) -> Result<Workspace, String> {
@@ -134,10 +136,7 @@ fn run_command(
         Command::Apply { yes } => {
             let plan = apply::plan(&state, &args.options);
             let results = if yes && plan.has_changes() {
-                Some(
-                    apply::execute(api, &state.workspace.sid, &plan, &args.options)
-                        .map_err(|e| e.to_string())?,
-                )
+                Some(apply::execute(api, &state.workspace.sid, &plan, &args.options))
             } else if yes {
                 Some(apply::Results::default())
             } else {
@@ -153,6 +152,9 @@ fn run_command(
                 apply::render_text(&plan, results.as_ref())
             };
             out.extend_from_slice(text.as_bytes());
+            if let Some(e) = results.as_ref().and_then(|r| r.stopped.clone()) {
+                return Err(e);
+            }
             Ok(match &results {
                 Some(r) if r.any_failed() => EXIT_ERROR,
                 Some(r) if r.any_not_written() || !plan.manual.is_empty() => EXIT_NEEDS_CHANGE,

@@ -19,12 +19,21 @@ use std::time::{Duration, Instant};
 
 use common::{run_tool, standard_data, Fake, ACCOUNT, TOKEN};
 
-/// Lines Prism logs when a request breaks the contract.
-const VIOLATION_MARKERS: [&str; 3] = [
+/// Lines Prism logs when a request breaks the contract. In mock mode a
+/// warning-level violation (an unknown query parameter, say) is logged only as
+/// `Violation: request…`, without the "did not pass" line.
+const VIOLATION_MARKERS: [&str; 4] = [
     "Request did not pass the validation rules",
     "Request terminated with error",
     "Invalid security scheme",
+    "Violation: request",
 ];
+
+/// Start-up attempts: a port free when picked may be taken before Prism binds it.
+const START_ATTEMPTS: usize = 5;
+
+/// The worker filter the tests send as `TargetWorkersExpression`; quotes and spaces need encoding.
+const WORKER_FILTER: &str = r#"routing.skills HAS "sales" OR worker.lead == true"#;
 
 fn setup_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -47,13 +56,40 @@ struct Prism {
     log: PathBuf,
 }
 
+/// A loopback port that was free a moment ago.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Whether Prism's log says it exited because its port was taken.
+fn bind_failed(log: &str) -> bool {
+    log.contains("EADDRINUSE") || log.contains("address already in use")
+}
+
 impl Prism {
     fn start(name: &str, args: &[&str]) -> Prism {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        Prism::start_with(name, args, free_port)
+    }
+
+    /// Starts Prism on a port from `pick`, with a new port when the last was taken meanwhile.
+    fn start_with(name: &str, args: &[&str], mut pick: impl FnMut() -> u16) -> Prism {
+        let mut log = String::new();
+        for _ in 0..START_ATTEMPTS {
+            match Prism::try_start(name, args, pick()) {
+                Ok(prism) => return prism,
+                Err(text) if bind_failed(&text) => log = text,
+                Err(text) => panic!("Prism exited before listening:\n{text}"),
+            }
+        }
+        panic!("Prism found no free port in {START_ATTEMPTS} attempts:\n{log}");
+    }
+
+    /// Starts Prism on `port`; its log when it exits before listening.
+    fn try_start(name: &str, args: &[&str], port: u16) -> Result<Prism, String> {
         let log = std::env::temp_dir().join(format!(
             "multi-call-setup-prism-{name}-{}-{port}.log",
             std::process::id()
@@ -68,13 +104,19 @@ impl Prism {
             .stderr(out)
             .spawn()
             .expect("start Prism");
-        let prism = Prism {
+        let mut prism = Prism {
             child,
             base: format!("http://127.0.0.1:{port}"),
             log,
         };
         let deadline = Instant::now() + Duration::from_secs(90);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        // Its own "listening" line, not just an open port: whoever took the port would answer too.
+        while !(prism.log_text().contains("Prism is listening on")
+            && TcpStream::connect(("127.0.0.1", port)).is_ok())
+        {
+            if let Ok(Some(_)) = prism.child.try_wait() {
+                return Err(prism.log_text());
+            }
             assert!(
                 Instant::now() < deadline,
                 "Prism did not start within 90 s:\n{}",
@@ -82,7 +124,7 @@ impl Prism {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        prism
+        Ok(prism)
     }
 
     fn log_text(&self) -> String {
@@ -219,6 +261,9 @@ fn requests_match_the_contract_against_prism_examples() {
 
     let apply = run_tool(&env, &["apply", "--yes"]);
     assert!(apply.code <= 1, "{}\n{}", apply.out, apply.err);
+    let filtered = run_tool(&env, &["audit", "--workers", WORKER_FILTER, "--all-targets"]);
+    assert_eq!(filtered.code, 1, "{}\n{}", filtered.out, filtered.err);
+    assert!(tr.log_text().contains("TargetWorkersExpression"), "{}", tr.log_text());
 
     // workspaces, workers, channels, workflows, queues, queue members; and the Flex configuration.
     assert!(tr.requests_received() >= 6, "{}", tr.log_text());
@@ -255,6 +300,13 @@ fn writes_match_the_contract_through_prism_in_front_of_the_fake() {
     );
     let again = run_tool(&env, &["audit"]);
     assert_eq!(again.code, 0, "{}\n{}", again.out, again.err);
+    // The worker filter and --all-targets: the filtered list, and a write of the transfer target.
+    let before = fake.writes().len();
+    let all = run_tool(&env, &["apply", "--yes", "--all-targets", "--workers", WORKER_FILTER]);
+    assert_eq!(all.code, 0, "{}\n{}", all.out, all.err);
+    assert!(fake.log().iter().any(|l| l.target.contains("TargetWorkersExpression=")), "{:?}", fake.log());
+    assert!(fake.writes()[before..].iter().any(|w| w.target.contains("/Workflows/")), "{:?}", fake.writes());
+    assert!(fake.workflow(1).contains("task.targetSid == worker.sid AND worker.channel"), "{}", fake.workflow(1));
     assert_no_violations(&[&tr, &fx]);
     // The fake's answers must follow the contract too, or it could hide a tool bug.
     for p in [&tr, &fx] {
@@ -305,6 +357,39 @@ fn bad_capacity_request(base: &str) -> u16 {
         .send_form([("Capacity", "two")])
         .unwrap();
     resp.status().as_u16()
+}
+
+#[test]
+fn start_up_retries_on_a_port_taken_meanwhile() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut ports = vec![free_port(), taken.local_addr().unwrap().port()];
+    let prism = Prism::start_with("retry", &["mock", &contract("twilio_flex_v1.json")], || ports.pop().unwrap());
+    assert!(ports.is_empty(), "the taken port was tried first");
+    assert!(!prism.base.ends_with(&format!(":{}", taken.local_addr().unwrap().port())), "{}", prism.base);
+    assert!(prism.requests_received() == 0 && prism.violations().is_empty());
+}
+
+/// A one-operation description whose `Old` query parameter is deprecated:
+/// Prism lets such a request through and logs only a warning-level violation.
+const DEPRECATED_PARAM_SPEC: &str = r#"{
+  "openapi": "3.0.1",
+  "info": { "title": "warning control", "version": "1" },
+  "paths": { "/v1/Things": { "get": {
+    "parameters": [{ "name": "Old", "in": "query", "deprecated": true, "schema": { "type": "string" } }],
+    "responses": { "200": { "description": "ok", "content": { "application/json": { "example": { "things": [] } } } } }
+  } } }
+}"#;
+
+#[test]
+fn the_violation_check_catches_a_warning_level_request_violation() {
+    let spec = std::env::temp_dir().join(format!("multi-call-setup-warning-{}.json", std::process::id()));
+    std::fs::write(&spec, DEPRECATED_PARAM_SPEC).unwrap();
+    let prism = Prism::start("warning", &["mock", spec.to_str().unwrap()]);
+    let resp = ureq::get(&format!("{}/v1/Things?Old=1", prism.base)).call().unwrap();
+    let _ = std::fs::remove_file(&spec);
+    assert_eq!(resp.status().as_u16(), 200, "a warning does not stop the request");
+    let v = prism.violations();
+    assert!(v.iter().any(|l| l.contains("Violation: request")), "not flagged: {v:?}\n{}", prism.log_text());
 }
 
 #[test]

@@ -66,6 +66,43 @@ fn a_403_on_write_stops_apply_and_says_why() {
 }
 
 #[test]
+fn a_403_partway_through_apply_reports_what_was_written_before_it() {
+    // Worker 2's capacity write is refused; the workflow and worker 1 are already written by then.
+    let mut data = standard_data();
+    let refused = format!("/v1/Workspaces/{}/Workers/{}/Channels/", common::ws(), common::sid("WK", 2));
+    data.fail_path = Some((refused, 403));
+    let fake = Fake::start(data);
+    let run = run_tool(&fake.env(), &["apply", "--yes"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.out, run.err);
+    assert!(run.err.contains("403 Forbidden"), "{}", run.err);
+    let out = &run.out;
+    let after = |what: &str| out[out.find(what).unwrap_or_else(|| panic!("{what}: {out}"))..].lines().nth(1).unwrap_or("");
+    let workflow = &out[out.find("Workflow Assign").unwrap()..out.find("Worker voice capacity").unwrap()];
+    assert!(workflow.trim_end().ends_with("=> written"), "{out}");
+    assert!(after("agent1 (WK").contains("=> written"), "{out}");
+    assert!(after("agent2 (WK").contains("=> FAILED") && after("agent2 (WK").contains("403"), "{out}");
+    assert!(after("agent3 (WK").contains("not attempted"), "{out}");
+    assert!(out.contains("Result: apply STOPPED"), "{out}");
+    let writes = fake.writes();
+    assert_eq!(writes.len(), 3, "workflow, agent1, and the refused agent2: {writes:?}");
+
+    // The same in JSON: what was written, and the error it stopped at.
+    let fake = Fake::start({
+        let mut d = standard_data();
+        d.fail_path = Some((format!("/v1/Workspaces/{}/Workers/{}/Channels/", common::ws(), common::sid("WK", 1)), 401));
+        d
+    });
+    let run = run_tool(&fake.env(), &["apply", "--yes", "--json"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.out, run.err);
+    let json: serde_json::Value = serde_json::from_str(&run.out).unwrap();
+    let results = &json["results"];
+    assert_eq!(results["workflows"][0][2]["status"], "written", "{json}");
+    assert_eq!(results["workers"].as_array().unwrap().len(), 1, "{json}");
+    assert!(results["stopped"].as_str().unwrap().contains("401"), "{json}");
+    assert!(run.err.contains("401 Unauthorized"), "{}", run.err);
+}
+
+#[test]
 fn a_404_workspace_is_named() {
     let fake = Fake::start(standard_data());
     let run = run_tool(

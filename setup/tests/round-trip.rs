@@ -256,3 +256,25 @@ fn worker_filter_and_max_calls_flag_are_passed_through() {
         fake.log()
     );
 }
+
+#[test]
+fn auto_mode_without_a_pinned_ui_version_is_explained_and_float_max_calls_counts() {
+    let mut data = standard_data();
+    let flex = data.flex.as_object_mut().unwrap();
+    flex.remove("ui_version");
+    let ui = &mut data.flex["ui_attributes"];
+    ui["custom_data"]["features"]["multi_call"] = serde_json::json!({ "enabled": true, "max_calls": 3.0 });
+    ui["sdkOptions"]["voice"]["allowIncomingWhileBusy"] = true.into();
+    let fake = Fake::start(data);
+    let run = run_tool(&fake.env(), &["audit"]);
+    assert!(run.out.contains("multi-call needs 3"), "{}", run.out);
+    assert!(run.out.contains("runs as forward on Flex UI 2.8+, standby below"), "{}", run.out);
+    let warnings = &run.out[run.out.find("Warnings (").unwrap()..];
+    assert!(
+        warnings.contains("auto mode resolves on each agent's page by its Flex UI version")
+            && warnings.contains("pins no Flex UI version (ui_version)"),
+        "{}",
+        run.out
+    );
+    assert!(!run.out.contains("To change by hand"), "a note, not a problem: {}", run.out);
+}

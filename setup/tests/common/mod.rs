@@ -340,7 +340,7 @@ fn page(
     let keep: Vec<String> = query
         .iter()
         .filter(|(k, _)| k != "Page" && k != "PageToken")
-        .map(|(k, v)| format!("{k}={}", v.replace(' ', "%20")))
+        .map(|(k, v)| format!("{k}={}", multi_call_setup::http::encode_query(v)))
         .collect();
     let url = |p: usize| {
         format!(
