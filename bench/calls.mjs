@@ -116,7 +116,7 @@ async function openSandbox(mode) {
     const resp = await route.fetch();
     await route.fulfill({ response: resp, body: (await resp.text()) + PATCH });
   });
-  const customer = await browser.page(`${sandbox.url}/customer`, 'customer');
+  const customer = await browser.page(`${sandbox.url}/customer?mic=device`, 'customer');
   const desktop = await browser.page(`${sandbox.url}/desktop?mode=${mode}`, 'desktop');
   await until(() => desktop.evaluate(() => window.desktop?.devices().some((d) => d.state === 'registered')), { what: "Flex's Device registered", timeout: 20000 });
   await until(() => desktop.evaluate(() => /ready|loaded/i.test(String(window.desktop.pluginState()))), { what: 'plugin ready', timeout: 20000 });

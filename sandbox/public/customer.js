@@ -9,10 +9,30 @@ let calls = [];
 let legViews = [];
 let mic;
 
+// The far ends speak from the sandbox's speech-like recording, never from
+// this computer's microphone; `?mic=device` uses the browser's capture device
+// instead (the tests' Chromium feeds it a file).
+const useDevice = new URLSearchParams(location.search).get('mic') === 'device';
+let audioCtx;
+// Browsers start audio only after a gesture: the panel's buttons are one.
+document.addEventListener('pointerdown', () => { audioCtx ||= new AudioContext(); audioCtx.resume(); });
+
+async function fakeMic() {
+  audioCtx ||= new AudioContext();
+  const data = await (await fetch('/sounds/speech.wav')).arrayBuffer();
+  const source = audioCtx.createBufferSource();
+  source.buffer = await audioCtx.decodeAudioData(data);
+  source.loop = true;
+  const out = audioCtx.createMediaStreamDestination();
+  source.connect(out);
+  source.start();
+  return out.stream;
+}
+
 async function micTrack() {
-  mic ||= await navigator.mediaDevices.getUserMedia({
-    audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
-  });
+  mic ||= useDevice
+    ? await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } })
+    : await fakeMic();
   return mic.getAudioTracks()[0].clone();
 }
 
@@ -62,15 +82,15 @@ const control = connectControl('customer', async (msg) => {
   }
 });
 
-/** A held customer is not heard (its microphone stops reaching every leg)
- * and hears silence, as in a Twilio conference. What reaches it on the wire
- * is still measured: that is what the agent's own mute decides. */
+/** A held customer is not heard: its microphone stops reaching every leg.
+ * Its playback stays on, because Chromium counts received audio energy only
+ * for audio played out, and that energy is what the tests measure. */
 function applyHold() {
   for (const leg of legs.values()) {
     const held = !!calls.find((c) => c.sid === leg.customerCallSid)?.onHold;
     leg.track.enabled = !held;
     // A supervisor's monitor leg is never played to the customer.
-    if (leg.audio) leg.audio.muted = held || leg.kind === 'monitor';
+    if (leg.audio) leg.audio.muted = leg.kind === 'monitor';
   }
 }
 
@@ -153,7 +173,7 @@ function render() {
     const lv = levels[c.sid] || { energy: 0, bytesIn: 0 };
     return h('li', { class: `call ${live ? '' : 'ended'} ${c.onHold ? 'held' : ''}`, 'data-call': c.sid },
       h('div', { class: 'who' }, h('strong', {}, c.from), h('span', { class: 'muted' }, live ? (c.worker ? ` with ${c.worker}` : ' waiting for an agent') : ' ended')),
-      h('div', { class: 'badges' }, c.onHold && live ? h('span', { class: 'badge hold' }, 'on hold (hears silence, not heard)') : null),
+      h('div', { class: 'badges' }, c.onHold && live ? h('span', { class: 'badge hold' }, 'on hold (not heard)') : null),
       live ? h('div', { class: 'level' }, h('span', { class: 'muted' }, 'hears the agent'), meter(lv.energy), h('span', { class: 'num' }, `${Math.round(lv.bytesIn)} B/s`)) : null,
       live ? h('div', { class: 'actions' },
         c.worker.startsWith('Bob') ? h('button', { onclick: () => control.request({ type: 'call.transfer', callSid: c.sid }), 'data-action': 'transfer' }, 'Bob transfers to Alice') : null,

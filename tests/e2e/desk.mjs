@@ -10,7 +10,7 @@ export const SILENT = 1e-3;
 export async function openSandbox(mode) {
   const sandbox = await startSandbox();
   const browser = await launchBrowser();
-  const customer = await browser.page(`${sandbox.url}/customer`, 'customer');
+  const customer = await browser.page(`${sandbox.url}/customer?mic=device`, 'customer');
   const desktop = await browser.page(`${sandbox.url}/desktop?mode=${mode}`, 'desktop');
   await until(() => desktop.evaluate(() => window.desktop?.devices().some((d) => d.state === 'registered')), { what: "Flex's Device registered", timeout: 20000 });
   const s = { sandbox, browser, customer, desktop, gateway: sandbox.gateway };

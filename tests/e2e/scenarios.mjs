@@ -142,9 +142,21 @@ export function multiCallScenarios(mode) {
         return sessions.length >= devices.length && new Set(latest).size === 1 && sessions.every((x) => x.tokens > 1);
       }, { what: `the new token on every Device's socket (${devices.length} Devices, ${before} sockets)` });
 
+      // Devices carrying a call that were registered must register again; an
+      // idle standby may be replaced instead (its error retires it), but one
+      // must be registered and ready again in standby mode.
+      const registered = devices.filter((d) => d.state === 'registered' && d.calls.length).map((d) => d.label);
       s.gateway.dropSignaling('alice');
-      await until(() => s.desktop.evaluate((legs) => desktop.events().filter((e) => e.ev === 'reconnected' && legs.includes(e.callSid)).length >= 2, [A.leg, B.leg]),
-        { what: 'both calls reconnected', timeout: 25000 });
+      await until(() => s.desktop.evaluate((legs) => legs.every((leg) => desktop.events().some((e) => e.ev === 'reconnected' && e.callSid === leg)), [A.leg, B.leg]),
+        { what: 'each call reconnected', timeout: 25000 });
+      const ready = () => s.desktop.evaluate(({ labels, standby }) => {
+        const live = desktop.devices().filter((d) => !d.destroyed);
+        const again = labels.every((l) => live.find((d) => d.label === l)?.state === 'registered');
+        const idle = live.filter((d) => d.label !== "Flex's Device" && !d.calls.some((c) => desktop.calls().some((x) => x.callSid === c && x.status !== 'closed')));
+        return again && (!standby || (idle.length === 1 && idle[0].state === 'registered'));
+      }, { labels: registered, standby: mode === 'standby' });
+      await until(ready, { what: `registered again after the drop (${registered.join(', ')}${mode === 'standby' ? ', and one idle standby' : ''})`, timeout: 25000 })
+        .catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await s.desktop.evaluate(() => desktop.devices().map((d) => [d.label, d.state, d.destroyed, d.calls])))}${why()}`); });
       for (const leg of [A.leg, B.leg]) assert.equal((await callInfo(s, leg)).status, 'open', `${leg} still open`);
       const e = await farEnds(s);
       const audible = [A.callSid, B.callSid].filter((c) => e[c] > AUDIBLE);
