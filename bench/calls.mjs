@@ -9,7 +9,7 @@
 //      2-4 calls, the total time two of the agent's calls had an enabled
 //      microphone track at once (sampled in the desktop page every 4 ms and
 //      every animation frame), and the audio energy held customers received
-//      (getStats inbound-rtp totalAudioEnergy at the customer panel).
+//      (the mean square of the decoded stream, integrated by the customer panel).
 // Run by bench/run.mjs inside a network namespace; writes target/bench/calls.json.
 import { startSandbox, launchBrowser, until } from '../tests/e2e/harness.mjs';
 import { transferred, click, onHold, settle, SILENT } from '../tests/e2e/desk.mjs';
@@ -350,7 +350,7 @@ function markdown(r) {
     'call, hang up (half by the customer, half by the agent via select + the hang-up button). The desktop page counts, every 4 ms',
     '(`setInterval`) and every animation frame, the open calls whose local microphone track (`call.getLocalStream().getAudioTracks()[0]`)',
     'is enabled and live and whose `isMuted()` is false; time with two or more such calls adds up as **overlap** (resolution: the gap',
-    'between samples). After each step and a 150 ms settle, the customer panel measures `inbound-rtp` `totalAudioEnergy` per customer',
+    'between samples). After each step and a 150 ms settle, the customer panel measures received energy (mean square of the decoded stream, Web Audio) per customer',
     `over two windows, 0.15–0.5 s and 0.5–0.9 s after the step; energy counted only for customers held through the whole window. Silence: below ${SILENT}/s (the e2e tests' threshold; speech is ≈ 1e-2/s).`, '');
   L.push('| mode | steps (accept / select / un-hold / hang-up) | two mics open at once | sampling | held customers, 0.5–0.9 s after each step | held customers, 0.15–0.5 s after each step | result |', '| --- | --- | ---: | --- | --- | --- | --- |');
   const en = (x) => `max ${x.max.toExponential(1)}/s, total ${x.energy.toExponential(1)} over ${x.seconds.toFixed(0)} customer-s; ${x.loud.length} windows ≥ ${SILENT}/s`;

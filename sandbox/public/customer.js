@@ -1,7 +1,8 @@
 // The customer panel: the far ends. One RTCPeerConnection per leg (the agent's
 // leg, and a supervisor's monitor leg), fed by a clone of the fake microphone.
 // A held customer stops sending (is not heard); what each customer receives
-// from the agent is measured as audio energy on the wire (getStats).
+// from the agent is measured as audio energy of the decoded stream (Web Audio),
+// whether or not the customer's speaker plays it (a held customer hears silence).
 import { connectControl, gathered, h } from './control.js';
 
 const legs = new Map();   // leg CallSid → { pc, kind, customerCallSid, track, audio, stats }
@@ -13,12 +14,11 @@ let mic;
 // this computer's microphone; `?mic=device` uses the browser's capture device
 // instead (the tests' Chromium feeds it a file).
 const useDevice = new URLSearchParams(location.search).get('mic') === 'device';
-let audioCtx;
+const audioCtx = new AudioContext();
 // Browsers start audio only after a gesture: the panel's buttons are one.
-document.addEventListener('pointerdown', () => { audioCtx ||= new AudioContext(); audioCtx.resume(); });
+document.addEventListener('pointerdown', () => audioCtx.resume());
 
 async function fakeMic() {
-  audioCtx ||= new AudioContext();
   const data = await (await fetch('/sounds/speech.wav')).arrayBuffer();
   const source = audioCtx.createBufferSource();
   source.buffer = await audioCtx.decodeAudioData(data);
@@ -42,11 +42,15 @@ async function newPeer(callSid, kind, customerCallSid) {
   const track = await micTrack();
   pc.addTrack(track, new MediaStream([track]));
   const leg = { pc, kind, customerCallSid, track, audio: null, samples: [] };
-  // Chromium decodes (and counts energy) only for audio that is played.
   pc.addEventListener('track', (ev) => {
+    const stream = ev.streams[0] || new MediaStream([ev.track]);
+    // Chromium feeds a remote stream to Web Audio only while a media element
+    // plays it; the element is also what the customer hears (muted on hold).
     leg.audio = new Audio();
-    leg.audio.srcObject = ev.streams[0] || new MediaStream([ev.track]);
+    leg.audio.srcObject = stream;
     leg.audio.play().catch(() => {});
+    leg.meter?.stop();
+    leg.meter = energyMeter(stream);
     applyHold();
   });
   legs.set(callSid, leg);
@@ -75,23 +79,45 @@ const control = connectControl('customer', async (msg) => {
     }
     case 'leg.end': {
       const leg = legs.get(msg.callSid);
-      if (leg) { leg.pc.close(); leg.track.stop(); leg.audio?.pause(); leg.ended = true; }
+      if (leg) { leg.pc.close(); leg.track.stop(); leg.audio?.pause(); leg.meter?.stop(); leg.ended = true; }
       return undefined;
     }
     default: return undefined;
   }
 });
 
-/** A held customer is not heard: its microphone stops reaching every leg.
- * Its playback stays on, because Chromium counts received audio energy only
- * for audio played out, and that energy is what the tests measure. */
+/** A held customer is not heard (its microphone stops reaching every leg)
+ * and hears silence, as in a Twilio conference. What reaches it from the
+ * agent is still measured: that is what the agent's own mute decides. */
 function applyHold() {
   for (const leg of legs.values()) {
     const held = !!calls.find((c) => c.sid === leg.customerCallSid)?.onHold;
     leg.track.enabled = !held;
     // A supervisor's monitor leg is never played to the customer.
-    if (leg.audio) leg.audio.muted = leg.kind === 'monitor';
+    if (leg.audio) leg.audio.muted = held || leg.kind === 'monitor';
   }
+}
+
+/** Integrates the mean square of a decoded stream's samples over time
+ * (energy per second, as getStats' totalAudioEnergy counts it), every 20 ms.
+ * Unlike getStats it does not depend on the element's mute or volume. */
+function energyMeter(stream) {
+  const analyser = audioCtx.createAnalyser();
+  analyser.fftSize = 1024;
+  const source = audioCtx.createMediaStreamSource(stream);
+  source.connect(analyser);
+  const buf = new Float32Array(analyser.fftSize);
+  const m = { energy: 0, last: performance.now() };
+  const timer = setInterval(() => {
+    analyser.getFloatTimeDomainData(buf);
+    let sum = 0;
+    for (const x of buf) sum += x * x;
+    const now = performance.now();
+    m.energy += (sum / buf.length) * ((now - m.last) / 1000);
+    m.last = now;
+  }, 20);
+  m.stop = () => { clearInterval(timer); source.disconnect(); };
+  return m;
 }
 
 // ── measurement ───────────────────────────────────────────────────────────
@@ -100,10 +126,11 @@ async function legStats(leg) {
   let energy = 0, bytes = 0, sent = 0;
   if (leg.pc.connectionState !== 'closed') {
     (await leg.pc.getStats()).forEach((s) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') { energy += s.totalAudioEnergy || 0; bytes += s.bytesReceived || 0; }
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') bytes += s.bytesReceived || 0;
       if (s.type === 'outbound-rtp' && s.kind === 'audio') sent += s.bytesSent || 0;
     });
   }
+  energy = leg.meter ? leg.meter.energy : 0;
   return { t: performance.now(), energy, bytes, sent };
 }
 
@@ -161,7 +188,7 @@ async function tick() {
 }
 
 function meter(value) {
-  // totalAudioEnergy per second: speech at the agent is ~1e-2..1e-1, silence ~0.
+  // Received energy per second: speech at the agent is ~1e-2..1e-1, silence ~0.
   const pct = Math.max(0, Math.min(100, (Math.log10(Math.max(value, 1e-6)) + 6) / 5 * 100));
   return h('span', { class: 'meter', title: value.toExponential(2) }, h('span', { style: `width:${pct}%` }));
 }

@@ -36,13 +36,13 @@ describe('plugin off: stock Flex', () => {
 
     await s.customer.evaluate((sid) => customerPanel.hangup(sid), callSid);
 
-    // Stock hold: A's customer is held (is not heard) while the agent's leg
-    // stays open, so the wire to A still carries the agent. The far-end
-    // measurement reads that wire, not the hold flag.
+    // Stock hold: A's customer is held (hears silence, is not heard) while
+    // the agent's leg stays open, so the stream to A still carries the agent.
+    // The far-end measurement reads that stream, not the hold flag.
     await click(s, A.reservationSid, 'hold');
     await until(() => onHold(s, A.callSid), { what: 'A held' });
     const panel = await s.customer.evaluate((sid) => customerPanel.hearing(sid), A.callSid);
-    assert.equal(panel.heard, false, 'a held customer is not heard');
+    assert.deepEqual(panel, { hears: false, heard: false }, 'a held customer hears silence and is not heard');
     const held = await farEnds(s, 3000);
     assert.ok(held[A.callSid] > AUDIBLE, `the agent's open leg still reaches A's wire: ${held[A.callSid]}`);
     await click(s, A.reservationSid, 'unhold');
