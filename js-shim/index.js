@@ -5,7 +5,7 @@
 // keep them in step).
 
 import initWasm, { Plugin as Engine, EventKind as K } from '../target/bindgen/multi_call.js';
-import wasmText from '../target/bindgen/wasm-bytes.js';
+import wasmText, { wasmSize } from '../target/bindgen/wasm-bytes.js';
 import { addCallsColumn } from './teams-view.js';
 
 const TAG = '[multi-call]';
@@ -35,6 +35,14 @@ class MultiCallPlugin {
   }
 
   async init(flex, manager) {
+    // The wasm is a Latin-1 string in a UTF-8 file: read with another
+    // charset its length changes, and the bytes would not compile.
+    if (wasmText.length !== wasmSize) {
+      log('error', 'could not start: this script was read with the wrong character set. ' +
+        'Serve plugin-multi-call.js as UTF-8 (Content-Type: application/javascript; charset=utf-8). ' +
+        'Flex keeps working with one call at a time.');
+      return;
+    }
     try {
       await initWasm({ module_or_path: wasmBytes() });
     } catch (e) {
@@ -174,7 +182,11 @@ class Host {
     log('error', `turned itself off after an internal error (${errorText(e)}). ` +
       'Flex keeps working with one call at a time; calls already on extra lines continue until they end.');
     this.disable();
-    this.notify('fault', 'error', 'multi-call stopped after an internal error. Your calls continue; new calls work one at a time. Reload Flex to restore multi-call.');
+    try {
+      this.notify('fault', 'error', 'multi-call stopped after an internal error. Your calls continue; new calls work one at a time. Reload Flex to restore multi-call.');
+    } catch (n) {
+      log('error', `could not show the notification either (${errorText(n)})`);
+    }
   }
 
   disable() {
@@ -187,7 +199,19 @@ class Host {
     for (const id of [...this.devices.keys()]) {
       const open = [...this.calls.values()].filter((c) => c.device === id);
       if (!open.length) this.destroyDevice(id);
-      for (const c of open) c.call.on('disconnect', () => this.destroyDevice(id));
+      for (const c of open) {
+        c.call.on('disconnect', () => {
+          this.destroyDevice(id);
+          // Flex only clears the active call for its own Device's calls; a
+          // stale one would keep the dialpad disabled.
+          try {
+            const phone = this.manager.store.getState().flex.phone;
+            if (phone && phone.activeCall === c.call) this.manager.store.dispatch({ type: 'PHONE_REMOVE_CALL', payload: undefined });
+          } catch (e) {
+            log('warn', `could not clear the ended call from Flex's phone state: ${errorText(e)}`);
+          }
+        });
+      }
     }
   }
 
@@ -200,7 +224,12 @@ class Host {
       case 'notify':
         return this.notify(c.id, c.level, c.message);
       case 'enable':
-        return this.enable();
+        // Half-installed hooks would be worse than none.
+        try {
+          return this.enable();
+        } catch (e) {
+          return this.fault(e);
+        }
       case 'cancel':
         return undefined;
       case 'createDevice':
@@ -458,22 +487,21 @@ class Host {
     this.checkFlexDevice();
     const flexState = this.manager.store.getState().flex || {};
     const tasks = (flexState.worker && flexState.worker.tasks) || new Map();
-    if (tasks !== this.lastTasks) {
-      this.lastTasks = tasks;
-      const seen = new Set();
-      for (const [sid, task] of tasks) {
-        seen.add(sid);
-        const snap = this.snapshot(task);
-        const sig = JSON.stringify(snap);
-        if (this.taskSigs.get(sid) === sig) continue;
-        this.taskSigs.set(sid, sig);
-        this.feed((en) => en.taskChanged(sid, snap.isCall, snap.status, snap.participants));
-      }
-      for (const sid of [...this.taskSigs.keys()]) {
-        if (!seen.has(sid)) {
-          this.taskSigs.delete(sid);
-          this.feed((en) => en.handle(K.TaskRemoved, 0, sid));
-        }
+    // Every change, not only a new tasks Map: a task's conference (its
+    // participants) can change in place. The signature skips unchanged tasks.
+    const seen = new Set();
+    for (const [sid, task] of tasks) {
+      seen.add(sid);
+      const snap = this.snapshot(task);
+      const sig = JSON.stringify(snap);
+      if (this.taskSigs.get(sid) === sig) continue;
+      this.taskSigs.set(sid, sig);
+      this.feed((en) => en.taskChanged(sid, snap.isCall, snap.status, snap.participants));
+    }
+    for (const sid of [...this.taskSigs.keys()]) {
+      if (!seen.has(sid)) {
+        this.taskSigs.delete(sid);
+        this.feed((en) => en.handle(K.TaskRemoved, 0, sid));
       }
     }
     const selected = (flexState.view && flexState.view.selectedTaskSid) || undefined;

@@ -19,6 +19,13 @@ export function addCallsColumn(flex, manager) {
     }
   };
   const strings = manager.strings || {};
+  const callTasks = (item) => {
+    try {
+      return Array.from((item && item.tasks) || []).filter(acceptedCall);
+    } catch (_) {
+      return [];
+    }
+  };
   const header = strings.SupervisorCallsHeader || strings.ColumnHeaderCalls || 'Calls';
   WorkersDataTable.Content.remove(COLUMN);
   WorkersDataTable.Content.add(
@@ -31,9 +38,10 @@ export function addCallsColumn(flex, manager) {
       content: (item, ctx) => React.createElement(
         'div',
         { className: 'multi-call-calls', style: { display: 'flex', flexWrap: 'wrap', gap: '4px', whiteSpace: 'normal' } },
-        ((item && item.tasks) || []).filter(acceptedCall).map((task) => React.createElement(TaskCardList, {
+        callTasks(item).map((task) => React.createElement(TaskCardList, {
           key: task.sid,
           tasks: [task],
+          filter: acceptedCall,
           onCardSelected: ctx && ctx.onTaskSelected,
           selectedTaskSid: ctx && ctx.selectedTask && ctx.selectedTask.sid,
           highlightedTaskSid: ctx && ctx.monitoredTaskSid,

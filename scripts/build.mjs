@@ -37,7 +37,8 @@ for (const b of wasmBytes) {
   else if (b < 0x20 || b === 0x7f) literal += `\\x${b.toString(16).padStart(2, '0')}`;
   else literal += String.fromCharCode(b);
 }
-writeFileSync(join(out, 'wasm-bytes.js'), `export default "${literal}";\n`, 'utf8');
+// The byte count lets the shim notice a bundle decoded with the wrong charset.
+writeFileSync(join(out, 'wasm-bytes.js'), `export default "${literal}";\nexport const wasmSize = ${wasmBytes.length};\n`, 'utf8');
 
 await esbuild.build({
   entryPoints: [join(root, 'js-shim', 'index.js')],

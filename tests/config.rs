@@ -80,6 +80,22 @@ fn auto_picks_forward_on_new_sdks_and_standby_when_flex_ignores_busy_invites() {
 }
 
 #[test]
+fn without_the_sdk_version_auto_goes_by_the_flex_ui_version() {
+    // The Device class's static `version` is not promised; Flex UI 2.8+ ships
+    // Voice SDK 2.11+, which can forward.
+    let auto = obj(&[("enabled", Raw::Bool(true))]);
+    let mut page = host(Raw::Absent);
+    page.sdk_version = None;
+    let out = Engine::new().handle(Event::Start { config: auto.clone(), host: page.clone() });
+    assert_eq!(enabled_mode(&out), Some(Mode::Forward), "Flex UI 2.17 without Device.version");
+
+    page.flex_version = Some("2.7.1".into());
+    page.allow_incoming_while_busy = Raw::Bool(false);
+    let out = Engine::new().handle(Event::Start { config: auto, host: page });
+    assert_eq!(enabled_mode(&out), Some(Mode::Standby), "Flex UI 2.7 cannot forward");
+}
+
+#[test]
 fn a_configuration_that_cannot_work_tells_the_agent_and_names_the_fix() {
     // Standby while Flex's Device still takes busy invites.
     let out = start(feature("standby", None), Raw::Bool(true));

@@ -70,3 +70,27 @@ fn an_invite_on_the_standby_while_flex_is_free_is_left_to_flex() {
     let out = w.engine.handle(multi_call::Event::CallIncoming { device: standby, call: "CA-x".into(), busy: false });
     assert!(!out.iter().any(|c| matches!(c, Command::AcceptCall { .. })), "Flex's own Device would answer");
 }
+
+#[test]
+fn accepting_a_call_beyond_max_calls_holds_nothing_and_tells_the_agent() {
+    let mut w = World::new(Mode::Standby, Some(2.0));
+    w.offer("WR-A");
+    w.accept("WR-A");
+    w.offer("WR-B");
+    w.accept("WR-B");
+    let b = World::call_of("WR-B");
+    let held_before = w.held("WR-B");
+    w.log.clear();
+
+    // No standby is left at the limit: C's invite could ring nowhere, so
+    // silencing B for it would cut the agent off from everyone.
+    w.offer("WR-C");
+    w.accept("WR-C");
+    assert!(w.audible(&b), "B, the call the agent is on, stays audible");
+    assert_eq!(w.held("WR-B"), held_before, "B's customer is not put on hold");
+    assert!(
+        w.log.iter().any(|c| matches!(c, Command::Notify { id: "limit", .. })),
+        "the agent is told why: {:?}",
+        w.log
+    );
+}

@@ -122,7 +122,7 @@ pub fn read(raw: &RawConfig, host: &HostInfo) -> ConfigReport {
             ("max_calls", Raw::Number(n)) if whole(*n) && *n >= 2.0 && *n <= 1000.0 => {
                 max_calls = Some(*n as u32)
             }
-            ("max_calls", v) => report.errors.push(text!(PATH, ".max_calls must be a whole number of at least 2 (leave it out for no limit), found ", describe(v))),
+            ("max_calls", v) => report.errors.push(text!(PATH, ".max_calls must be a whole number from 2 to 1000 (leave it out for no limit), found ", describe(v))),
             (other, _) => report.warnings.push(text!(PATH, ".", other, " is not a multi-call setting and is ignored (known: enabled, mode, max_calls)")),
         }
     }
@@ -148,19 +148,27 @@ pub fn read(raw: &RawConfig, host: &HostInfo) -> ConfigReport {
         );
         return report;
     }
-    let connect_token = host
-        .connect_token
-        .unwrap_or_else(|| sdk_supports_connect_token(host.sdk_version.as_deref()));
+    // The Device class's static `version` is not promised; without it, Flex
+    // UI 2.8+ ships Voice SDK 2.11+ (and forwarding still checks each call's
+    // connectToken before using it).
+    let connect_token = host.connect_token.unwrap_or_else(|| match host.sdk_version.as_deref() {
+        Some(sdk) => sdk_supports_connect_token(Some(sdk)),
+        None => version_at_least(host.flex_version.as_deref(), 2, 8),
+    });
     let mode = match wanted {
         Wanted::Standby => Mode::Standby,
         Wanted::Forward => Mode::Forward,
         Wanted::Auto if connect_token && aiwb => Mode::Forward,
         Wanted::Auto => Mode::Standby,
     };
-    let sdk = host.sdk_version.as_deref().unwrap_or("unknown");
+    let sdk = match (&host.sdk_version, &host.flex_version) {
+        (Some(sdk), _) => text!("Voice SDK ", sdk),
+        (None, Some(flex)) => text!("Flex UI ", flex),
+        (None, None) => "an unknown Flex UI version".into(),
+    };
     report.unworkable = match mode {
         Mode::Standby if aiwb => Some(text!("multi-call is off: standby mode needs ", AIWB, " set to false in the Flex configuration (ui_attributes), otherwise Flex's own Device answers every call; set it to false, or use mode \"forward\" on Flex UI 2.8 or later")),
-        Mode::Forward if !connect_token => Some(text!("multi-call is off: forward mode needs Flex UI 2.8 or later (Voice SDK 2.11+ with connectToken), this page has Voice SDK ", sdk, "; use mode \"standby\" with ", AIWB, " set to false")),
+        Mode::Forward if !connect_token => Some(text!("multi-call is off: forward mode needs Flex UI 2.8 or later (Voice SDK 2.11+ with connectToken), this page has ", sdk, "; use mode \"standby\" with ", AIWB, " set to false")),
         Mode::Forward if !aiwb => Some(text!("multi-call is off: forward mode needs Flex's Device to see a second call, but ", AIWB, " is false; remove that setting, or use mode \"standby\"")),
         _ => None,
     };
@@ -177,11 +185,16 @@ fn whole(n: f64) -> bool {
 
 /// Whether a Voice SDK version has `Call.connectToken` (2.11.0 and later).
 pub fn sdk_supports_connect_token(version: Option<&str>) -> bool {
+    version_at_least(version, 2, 11)
+}
+
+/// Whether `version` ("2.8.3", "v2.11.0-rc1") is at least `major.minor`.
+fn version_at_least(version: Option<&str>, major: u32, minor: u32) -> bool {
     let Some(v) = version else { return false };
     let mut parts = v.trim_start_matches('v').split(['.', '-']);
-    let major: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-    let minor: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-    major > 2 || (major == 2 && minor >= 11)
+    let got_major: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let got_minor: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    got_major > major || (got_major == major && got_minor >= minor)
 }
 
 mod wording {

@@ -219,7 +219,11 @@ impl Engine {
                 }
             }
             Event::AcceptingTask { task, is_call } => {
-                if is_call {
+                if is_call && self.calls.values().any(|c| c.live) && !self.can_take_another() {
+                    // No line is left for this call: holding the others would
+                    // silence the agent for a call that cannot arrive here.
+                    self.limit_reached(&text!("task ", task));
+                } else if is_call {
                     self.mute_all_except(None);
                     self.hold_others(Some(&task));
                 }
@@ -332,7 +336,7 @@ impl Engine {
             } else if self.can_take_another() {
                 self.start_forward(call);
             } else {
-                self.limit_reached(&call);
+                self.limit_reached(&text!("call ", call));
             }
             return;
         }
@@ -343,7 +347,7 @@ impl Engine {
                 self.log(Level::Info, text!("answering call ", call, " on standby Device ", device));
                 self.out.push(Command::AcceptCall { device, call });
             }
-            Some(Role::Standby { .. }) if self.flex_busy() => self.limit_reached(&call),
+            Some(Role::Standby { .. }) if self.flex_busy() => self.limit_reached(&text!("call ", call)),
             Some(Role::Standby { .. }) => self.log(
                 Level::Info,
                 text!("call ", call, " also rang on standby Device ", device, "; Flex's own Device answers it"),
@@ -355,11 +359,12 @@ impl Engine {
         }
     }
 
-    fn limit_reached(&mut self, call: &str) {
+    /// `what` ("call CA…", "task WR…") is not taken: the agent is at `max_calls`.
+    fn limit_reached(&mut self, what: &str) {
         let max = self.config.as_ref().and_then(|c| c.max_calls).unwrap_or(0);
         self.log(
             Level::Warning,
-            text!("call ", call, " not taken: already at max_calls (", max, ")"),
+            text!(what, " not taken: already at max_calls (", max, "); nothing is held"),
         );
         self.notify(
             "limit",

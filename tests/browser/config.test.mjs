@@ -92,6 +92,14 @@ test('auto mode on SDK 2.11 with allowIncomingWhileBusy unset: forward is chosen
   } finally { await h.close(); }
 });
 
+test('auto mode on Flex 2.17 whose Device class has no static version: forward is chosen from the Flex UI version', { skip }, async () => {
+  const h = await openFlex(browser, srv.origin, { hideSdkVersion: true, config: uiAttributes('auto') });
+  try {
+    const m = await observedMode(h);
+    assert.deepEqual([m.forwarded, m.standbyRegistered, m.bConnected], [true, false, true], JSON.stringify(summary(m.s)));
+  } finally { await h.close(); }
+});
+
 test('auto mode (mode absent) on SDK 2.11 with allowIncomingWhileBusy false: standby is chosen', { skip }, async () => {
   const h = await openFlex(browser, srv.origin, { config: uiAttributes(null, { mc: { enabled: true }, voice: { allowIncomingWhileBusy: false } }) });
   try {

@@ -17,7 +17,8 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm', '.png': 'image/png' };
 
-/** Static file server rooted at the repo; `?csp=nowasm` adds a CSP without 'wasm-unsafe-eval'. */
+/** Static file server rooted at the repo; `?csp=nowasm` adds a CSP without 'wasm-unsafe-eval';
+ * `?charset=X` serves a file as charset X (a host that labels the bundle wrongly). */
 export function startServer() {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
@@ -27,6 +28,7 @@ export function startServer() {
       const body = await fsp.readFile(file);
       const headers = { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' };
       if (url.searchParams.get('csp') === 'nowasm') headers['content-security-policy'] = "script-src 'self' 'unsafe-inline'";
+      if (url.searchParams.get('charset')) headers['content-type'] = headers['content-type'].replace(/charset=[^;]+/, `charset=${url.searchParams.get('charset')}`);
       res.writeHead(200, headers).end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

@@ -112,6 +112,21 @@ test('CSP without wasm-unsafe-eval: one clear [multi-call] error, no hooks left,
   } finally { await h.close(); }
 });
 
+test('the bundle served with the wrong charset: one clear [multi-call] error naming UTF-8, stock Flex works', { skip }, async () => {
+  const h = await openFlex(browser, srv.origin, { plugin: '/dist/plugin-multi-call.js?charset=windows-1252', config: uiAttributes('forward') });
+  try {
+    const errs = mcErrors(h);
+    assert.equal(errs.length, 1, `expected one [multi-call] error: ${JSON.stringify(h.consoleLines)}`);
+    assert.match(errs[0].text, /character set/);
+    assert.match(errs[0].text, /UTF-8/);
+    const s = await h.snap();
+    assert.equal(s.listeners.allActions, 0, 'no hooks installed');
+    await h.offerCall('WR1'); await h.acceptCall('WR1');
+    await h.offerCall('WR2'); await h.invoke('AcceptTask', { sid: 'WR2' });
+    await h.until((x) => x.notifications.some((n) => n.id === 'SecondVoiceCallIncoming'), { what: 'stock SecondVoiceCallIncoming' });
+  } finally { await h.close(); }
+});
+
 test('odd payloads and unknown tasks: no listener throws into Flex\'s action pipeline', { skip }, async () => {
   const h = await openFlex(browser, srv.origin, { config: uiAttributes('forward') });
   try {

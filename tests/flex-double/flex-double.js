@@ -143,7 +143,8 @@
   /**
    * Builds a fake `Device`/`Call` pair following FLEX-FACTS §4 timing, plus the
    * switchboard tests use to deliver, forward and end calls.
-   * opts: { version: '2.11.1', world }
+   * opts: { version: '2.11.1', world, hideVersion } (hideVersion: no static Device.version,
+   * which FLEX-FACTS does not promise)
    */
   function createFakeVoiceSdk(opts) {
     opts = opts || {};
@@ -317,7 +318,7 @@
         world.devices.push(this);
         world.log('device.create', { deviceId: this._id, options: this._optionsSeen });
       }
-      static get version() { return sdkVersion; }
+      static get version() { return opts.hideVersion ? undefined : sdkVersion; }
       static get packageName() { return '@twilio/voice-sdk'; }
       static get isSupported() { return true; }
       get audio() { return this._audio; }
@@ -1422,7 +1423,7 @@
    */
   function boot(setup) {
     setup = setup || {};
-    const sdk = createFakeVoiceSdk({ version: setup.sdkVersion || '2.11.1' });
+    const sdk = createFakeVoiceSdk({ version: setup.sdkVersion || '2.11.1', hideVersion: !!setup.hideSdkVersion });
     const identity = setup.identity || 'agent_alice';
     const double = createFlexDouble({
       config: setup.config || {},
