@@ -64,9 +64,14 @@ fn flex_replacing_its_device_forgets_its_calls_and_keeps_extra_ones() {
     }
     let b = World::call_of("WR-B");
     w.calls.get_mut(&World::call_of("WR-A")).unwrap().open = false;
-    w.send(Event::FlexDeviceReplaced);
+    let b_device = w.calls[&b].device;
+    let out = w.send(Event::FlexDeviceReplaced);
     assert!(w.calls[&b].open && w.calls[&b].device != FLEX_DEVICE);
     assert_eq!(w.active.as_deref(), Some(b.as_str()));
+    assert!(
+        out.contains(&Command::ApplyAudio { device: b_device }),
+        "the agent's speaker and microphone, as the new Flex Device has them, reach B's Device: {out:?}"
+    );
 }
 
 #[test]

@@ -283,16 +283,15 @@ impl Engine {
                 }
                 self.flex_ringing.clear();
                 self.log(Level::Info, "Flex replaced its voice Device; re-attached".into());
+                // The new Device's speaker and microphone are the ones to follow.
+                self.apply_audio_everywhere();
                 self.ensure_standby();
             }
             Event::TokenUpdated => {
                 let ids: Vec<_> = self.devices.keys().copied().collect();
                 self.out.extend(ids.into_iter().map(|device| Command::UpdateToken { device }));
             }
-            Event::AudioDevicesChanged => {
-                let ids: Vec<_> = self.devices.keys().copied().collect();
-                self.out.extend(ids.into_iter().map(|device| Command::ApplyAudio { device }));
-            }
+            Event::AudioDevicesChanged => self.apply_audio_everywhere(),
             Event::TimerFired { timer } => match self.timers.remove(&timer) {
                 Some(Timer::StandbyRetry) => self.ensure_standby(),
                 Some(Timer::ForwardRetry(call)) => {
@@ -558,6 +557,11 @@ impl Engine {
                 self.out.push(Command::HoldParticipant { task: key.0, target: key.1 });
             }
         }
+    }
+
+    fn apply_audio_everywhere(&mut self) {
+        let ids: Vec<_> = self.devices.keys().copied().collect();
+        self.out.extend(ids.into_iter().map(|device| Command::ApplyAudio { device }));
     }
 
     fn start_forward(&mut self, call: String) {
