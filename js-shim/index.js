@@ -4,7 +4,7 @@
 // command union `run` switches over (generated from src/engine/command.rs by hand;
 // keep them in step).
 
-import initWasm, { Plugin as Engine, EventKind as K } from '../target/bindgen/multi_call.js';
+import { initSync, Plugin as Engine, EventKind as K } from '../target/bindgen/multi_call.js';
 import wasmText, { wasmSize } from '../target/bindgen/wasm-bytes.js';
 import { addCallsColumn } from './teams-view.js';
 
@@ -44,7 +44,9 @@ class MultiCallPlugin {
       return;
     }
     try {
-      await initWasm({ module_or_path: wasmBytes() });
+      // Compile off the main thread's critical path, then instantiate: the
+      // glue's own async loader (fetch, streaming, MIME checks) is not needed.
+      initSync({ module: await WebAssembly.compile(wasmBytes()) });
     } catch (e) {
       log('error', `could not start: the browser refused to compile WebAssembly (${errorText(e)}). ` +
         "If this Flex page sets a Content-Security-Policy, add 'wasm-unsafe-eval' to script-src. " +
