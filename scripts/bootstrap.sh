@@ -2,7 +2,8 @@
 # Installs everything multi-call needs on a fresh Debian machine with rustup,
 # Node 20 and npm: the wasm target, wasm-bindgen-cli at exactly the
 # Cargo.lock version, npm packages, and Debian's Chromium for browser tests.
-# Idempotent: each step is skipped when already done.
+# Idempotent: each step is skipped when already done. `--no-chromium` skips
+# the browser (the sandbox is opened in your own browser; only tests need it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qF "$wb_version"; then
   cargo install wasm-bindgen-cli --version "$wb_version"
 fi
 
-if [ ! -x /usr/bin/chromium ]; then
+if [ "${1:-}" != --no-chromium ] && [ ! -x /usr/bin/chromium ]; then
   echo "installing Debian chromium"
   if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
   $SUDO apt-get update -qq
