@@ -107,8 +107,11 @@ impl Plugin {
     /// Runs `event`; its commands as a JSON array (see [`Command`]).
     fn feed(&mut self, event: Event) -> String {
         let commands: Vec<Command> = self.engine.handle(event);
-        // Commands only hold shapes `wire` writes; "[]" keeps the shim going if not.
-        crate::wire::to_json(&commands).unwrap_or_else(|_| "[]".into())
+        // Commands only hold shapes `wire` writes; should one not, say so
+        // rather than drop the batch silently.
+        crate::wire::to_json(&commands).unwrap_or_else(|_| {
+            r#"[{"type":"log","level":"error","message":"internal error: commands could not be encoded; they were not carried out"}]"#.into()
+        })
     }
 
     /// Plugin `init`: the raw `custom_data.features.multi_call` value and host facts.

@@ -236,6 +236,33 @@ mod tests {
     use crate::{Command, Level};
 
     #[test]
+    fn every_command_shape_is_written() {
+        use crate::Mode;
+        let all = vec![
+            Command::Log { level: Level::Info, message: "m".into() },
+            Command::Notify { id: "config", level: Level::Error, message: "m".into() },
+            Command::Enable { mode: Mode::Forward },
+            Command::Cancel,
+            Command::CreateDevice { device: 1, register: false },
+            Command::DestroyDevice { device: 1 },
+            Command::AcceptCall { device: 1, call: "CA1".into() },
+            Command::ForwardCall { device: 1, call: "CA1".into() },
+            Command::RestoreFlexPrompt { call: "CA1".into() },
+            Command::MuteCall { call: "CA1".into(), muted: true },
+            Command::HoldParticipant { task: "WR1".into(), target: "CA2".into() },
+            Command::SetActiveCall { call: "CA1".into() },
+            Command::ClearActiveCall,
+            Command::UpdateToken { device: 1 },
+            Command::ApplyAudio { device: 1 },
+            Command::StartTimer { timer: 1, after_ms: 50 },
+        ];
+        for c in &all {
+            let text = to_json(c).unwrap_or_else(|_| panic!("{c:?} not written"));
+            assert!(text.starts_with("{\"type\":\""), "{text}");
+        }
+    }
+
+    #[test]
     fn commands_are_tagged_camel_case_json() {
         let cmds = vec![
             Command::Log { level: Level::Warning, message: "a \"quoted\" \\ line\n".into() },
