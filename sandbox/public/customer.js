@@ -123,15 +123,15 @@ function energyMeter(stream) {
 // ── measurement ───────────────────────────────────────────────────────────
 
 async function legStats(leg) {
-  let energy = 0, bytes = 0, sent = 0;
+  let bytes = 0, sent = 0;
   if (leg.pc.connectionState !== 'closed') {
     (await leg.pc.getStats()).forEach((s) => {
       if (s.type === 'inbound-rtp' && s.kind === 'audio') bytes += s.bytesReceived || 0;
       if (s.type === 'outbound-rtp' && s.kind === 'audio') sent += s.bytesSent || 0;
     });
   }
-  energy = leg.meter ? leg.meter.energy : 0;
-  return { t: performance.now(), energy, bytes, sent };
+  // Energy from the Web Audio meter (see energyMeter); bytes from getStats.
+  return { t: performance.now(), energy: leg.meter ? leg.meter.energy : 0, bytes, sent };
 }
 
 /** Per customer call: what the customer receives from the agent (agent legs only). */
