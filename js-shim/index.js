@@ -1,10 +1,11 @@
 // multi-call's Flex wiring. It only subscribes to Flex, copies plain
 // snapshots into the engine and carries out the commands the engine returns;
-// every decision is made in Rust (src/engine). `commands.d.ts` is the
-// command union `run` switches over (generated from src/engine/command.rs by hand;
-// keep them in step).
+// every decision is made in Rust (src/engine). Events go in as
+// `{ type, ...fields }` objects (JSON text; the shapes are in src/decode.rs)
+// and commands come back as JSON (src/engine/command.rs); `commands.d.ts` is
+// the command union `run` switches over (kept in step by hand).
 
-import { initSync, Plugin as Engine, EventKind as K } from '../target/bindgen/multi_call.js';
+import { initSync, Plugin as Engine } from '../target/bindgen/multi_call.js';
 import wasmText, { wasmSize } from '../target/bindgen/wasm-bytes.js';
 import { addCallsColumn } from './teams-view.js';
 
@@ -17,6 +18,8 @@ const VOICE_WAIT_MS = 30000; // longest multi-call waits for Flex's voice Device
 const log = (level, msg) => console[level](`${TAG} ${msg}`);
 const errorText = (e) => (e && (e.message || e.toString && e.toString())) || String(e);
 const sidOf = (call) => call && call.parameters && call.parameters.CallSid;
+/** A `deviceFailed` event; `err.code` is the Twilio error code when there is one. */
+const failed = (device, message, err) => ({ type: 'deviceFailed', device, message, code: (err && err.code) >>> 0 });
 
 /** The inlined wasm as bytes. btoa + fromBase64 are native and take ~0.2 ms;
  * a charCodeAt loop over the Latin-1 string takes 2-9 ms in a cold page. */
@@ -104,22 +107,26 @@ class Host {
       ['register', 'connect', 'destroy', 'updateToken'].every((m) => typeof cls.prototype[m] === 'function');
     this.DeviceClass = isDevice ? cls : undefined;
     const sdkVersion = isDevice && typeof cls.version === 'string' ? cls.version : undefined;
-    this.feed((e) => e.start(feature, flex.VERSION, sdkVersion, isDevice, undefined, this.voice.allowIncomingWhileBusy));
+    this.feed({ type: 'start', feature, flexVersion: flex.VERSION, sdkVersion, deviceClass: isDevice,
+      allowIncomingWhileBusy: this.voice.allowIncomingWhileBusy });
   }
 
   // ----- events in -----
 
-  /** Runs one engine call, queues its commands and carries them out. */
-  feed(call) {
+  /** Runs one event (an object, or its JSON text), queues its commands and carries them out. */
+  feed(event) {
     if (this.dead) return [];
+    let text;
+    try {
+      text = typeof event === 'string' ? event : JSON.stringify(event);
+    } catch (e) {
+      log('error', `ignored a malformed Flex payload (${event && event.type}): ${errorText(e)}`);
+      return [];
+    }
     let cmds;
     try {
-      cmds = JSON.parse(call(this.engine)); // the engine returns its commands as JSON text
+      cmds = JSON.parse(this.engine.handle(text)); // the engine returns its commands as JSON text
     } catch (e) {
-      if (typeof e === 'string') {
-        log('error', `ignored a malformed Flex payload: ${e}`);
-        return [];
-      }
       this.fault(e);
       return [];
     }
@@ -146,14 +153,14 @@ class Host {
     }
   }
 
-  /** Feeds an event from a before-listener; resolves once its holds settle. */
-  beforeAction(call) {
+  /** Feeds `make()`'s event from a before-listener; resolves once its holds settle. */
+  beforeAction(make) {
     try {
       this.checkFlexDevice(); // a replaced Device must be watched before the action's call arrives
       const started = [];
       this.holds = started;
       try {
-        this.feed(call);
+        this.feed(make());
       } finally {
         this.holds = undefined;
       }
@@ -267,7 +274,7 @@ class Host {
         return this.applyAudio(c.device);
       case 'startTimer':
         // Time is an input: the engine asks, the shim arms and reports back.
-        setTimeout(() => this.feed((en) => en.handle(K.TimerFired, 0, undefined, undefined, false, c.timer)), c.after_ms);
+        setTimeout(() => this.feed({ type: 'timerFired', timer: c.timer }), c.after_ms);
         return undefined;
       default:
         return log('warn', `unknown command ${c.type}`);
@@ -316,18 +323,18 @@ class Host {
     try {
       device = new this.DeviceClass(this.token(), this.deviceOptions());
     } catch (e) {
-      return this.later((en) => en.handle(K.DeviceFailed, id, `new Device threw: ${errorText(e)}`, undefined, false, 0));
+      return this.later(failed(id, `new Device threw: ${errorText(e)}`));
     }
     const entry = { device, incoming: new Map() };
     this.devices.set(id, entry);
     // Without an error listener a Device error would throw into Flex.
-    device.on('error', this.guard((err) => this.feed((en) => en.handle(K.DeviceFailed, id, errorText(err), undefined, false, (err && err.code) >>> 0))));
-    device.on('registered', this.guard(() => this.feed((en) => en.handle(K.DeviceRegistered, id))));
+    device.on('error', this.guard((err) => this.feed(failed(id, errorText(err), err))));
+    device.on('registered', this.guard(() => this.feed({ type: 'deviceRegistered', device: id })));
     device.on('incoming', this.guard((call) => {
       const sid = sidOf(call);
       entry.incoming.set(sid, call);
       this.watchCall(id, call);
-      this.feed((en) => en.handle(K.CallIncoming, id, sid, undefined, !!device.isBusy));
+      this.feed({ type: 'callIncoming', device: id, call: sid, busy: !!device.isBusy });
     }));
     const constraints = this.voice.audioConstraints;
     if (constraints && device.audio && device.audio.setAudioConstraints) {
@@ -335,8 +342,7 @@ class Host {
     }
     this.applyAudio(id);
     if (register) {
-      Promise.resolve().then(() => device.register()).catch((e) =>
-        this.feed((en) => en.handle(K.DeviceFailed, id, `register failed: ${errorText(e)}`, undefined, false, (e && e.code) >>> 0)));
+      Promise.resolve().then(() => device.register()).catch((e) => this.feed(failed(id, `register failed: ${errorText(e)}`, e)));
     }
     return undefined;
   }
@@ -349,18 +355,18 @@ class Host {
   }
 
   /** Feeds an event on the next tick (for failures found while running a command). */
-  later(call) {
-    Promise.resolve().then(() => this.feed(call));
+  later(event) {
+    Promise.resolve().then(() => this.feed(event));
   }
 
   acceptCall(id, sid) {
     const entry = this.devices.get(id);
     const call = entry && entry.incoming.get(sid);
-    if (!call) return this.later((en) => en.handle(K.DeviceFailed, id, `call ${sid} is no longer ringing`, undefined, false, 0));
+    if (!call) return this.later(failed(id, `call ${sid} is no longer ringing`));
     try {
       call.accept(this.voice.acceptOptions);
     } catch (e) {
-      this.later((en) => en.handle(K.DeviceFailed, id, `accept failed: ${errorText(e)}`, undefined, false, 0));
+      this.later(failed(id, `accept failed: ${errorText(e)}`));
     }
     return undefined;
   }
@@ -370,7 +376,7 @@ class Host {
     const original = this.ringing.get(sid);
     const connectToken = original && original.connectToken;
     if (!entry || !connectToken) {
-      return this.later((en) => en.handle(K.DeviceFailed, id, original ? 'the call has no connectToken' : `call ${sid} is no longer ringing`, undefined, false, 0));
+      return this.later(failed(id, original ? 'the call has no connectToken' : `call ${sid} is no longer ringing`));
     }
     // The takeover replaces Flex's accept, so it uses the accept's RTC settings.
     const accept = this.voice.acceptOptions || {};
@@ -383,7 +389,7 @@ class Host {
       if (!this.devices.has(id)) return;
       this.watchCall(id, call, sid);
       if (call.status && call.status() === 'open') this.opened(id, call, sid);
-    }, (e) => this.feed((en) => en.handle(K.DeviceFailed, id, `connect failed: ${errorText(e)}`, undefined, false, (e && e.code) >>> 0)));
+    }, (e) => this.feed(failed(id, `connect failed: ${errorText(e)}`, e)));
     return undefined;
   }
 
@@ -399,10 +405,7 @@ class Host {
 
   hold(taskSid, targetSid) {
     const task = this.taskBySid(taskSid);
-    const settle = (error) => {
-      if (error !== undefined) log('warn', `HoldParticipant ${targetSid} on task ${taskSid} was rejected: ${error}`);
-      this.feed((en) => en.handle(error === undefined ? K.HoldSettled : K.HoldFailed, 0, taskSid, targetSid));
-    };
+    const settle = (error) => this.feed({ type: 'holdSettled', task: taskSid, target: targetSid, error });
     const p = Promise.resolve()
       .then(() => this.flex.Actions.invokeAction('HoldParticipant', { task, targetSid }))
       .then(() => settle(undefined), (e) => settle(errorText(e)));
@@ -427,25 +430,25 @@ class Host {
     const { flex, manager } = this;
     const { Actions, Notifications } = flex;
     const before = (name, handler) => {
-      const fn = (payload) => this.beforeAction((en) => handler(en, payload || {}));
+      const fn = (payload) => this.beforeAction(() => handler(payload || {}));
       Actions.addListener(`before${name}`, fn);
       this.undo.push(() => Actions.removeListener(`before${name}`, fn));
     };
     const sid = (p) => p.sid || (p.task && p.task.sid);
-    before('AcceptTask', (en, p) => {
+    before('AcceptTask', (p) => {
       const task = p.task || this.taskBySid(p.sid);
-      return en.handle(K.AcceptingTask, 0, sid(p) || '', undefined, !!(task && flex.TaskHelper.isCallTask(task)));
+      return { type: 'acceptingTask', task: sid(p) || '', isCall: !!(task && flex.TaskHelper.isCallTask(task)) };
     });
-    before('SelectTask', (en, p) => en.handle(K.TaskSelected, 0, sid(p)));
-    before('UnholdCall', (en, p) => en.handle(K.Unholding, 0, sid(p) || ''));
-    before('UnholdParticipant', (en, p) => en.handle(K.Unholding, 0, sid(p) || ''));
-    before('MonitorCall', (en) => en.handle(K.Monitoring, 0));
-    before('ToggleMute', (en) => en.handle(K.TogglingMute, 0));
+    before('SelectTask', (p) => ({ type: 'taskSelected', task: sid(p) }));
+    before('UnholdCall', (p) => ({ type: 'unholding', task: sid(p) || '' }));
+    before('UnholdParticipant', (p) => ({ type: 'unholding', task: sid(p) || '' }));
+    before('MonitorCall', () => ({ type: 'monitoring' }));
+    before('ToggleMute', () => ({ type: 'togglingMute' }));
 
     const onNotification = this.guard((n, cancel) => {
       if (!n || n.id !== PROMPT || this.dead) return;
       this.pendingPrompt = n.context;
-      const cmds = this.feed((en) => en.handle(K.NotificationAdding, 0, n.id));
+      const cmds = this.feed({ type: 'notificationAdding', id: n.id });
       if (cmds.some((c) => c.type === 'cancel')) cancel();
     });
     Notifications.addListener('beforeAddNotification', onNotification);
@@ -454,7 +457,7 @@ class Host {
     if (manager.events && manager.events.addListener) {
       const onToken = this.guard((p) => {
         if (p && typeof p.token === 'string') this.latestToken = p.token;
-        this.feed((en) => en.handle(K.TokenUpdated, 0));
+        this.feed({ type: 'tokenUpdated' });
       });
       manager.events.addListener('tokenUpdated', onToken);
       this.undo.push(() => manager.events.removeListener && manager.events.removeListener('tokenUpdated', onToken));
@@ -494,32 +497,32 @@ class Host {
     const seen = new Set();
     for (const [sid, task] of tasks) {
       seen.add(sid);
-      const snap = this.snapshot(task);
-      const sig = JSON.stringify(snap);
+      // The event's JSON text is the signature, and is what the engine reads.
+      const sig = JSON.stringify(this.snapshot(sid, task));
       if (this.taskSigs.get(sid) === sig) continue;
       this.taskSigs.set(sid, sig);
-      this.feed((en) => en.taskChanged(sid, snap.isCall, snap.status, snap.participants));
+      this.feed(sig);
     }
     for (const sid of [...this.taskSigs.keys()]) {
       if (!seen.has(sid)) {
         this.taskSigs.delete(sid);
-        this.feed((en) => en.handle(K.TaskRemoved, 0, sid));
+        this.feed({ type: 'taskRemoved', task: sid });
       }
     }
     const selected = (flexState.view && flexState.view.selectedTaskSid) || undefined;
     if (selected !== this.lastSelected) {
       this.lastSelected = selected;
-      this.feed((en) => en.handle(K.TaskSelected, 0, selected));
+      this.feed({ type: 'taskSelected', task: selected });
     }
     const active = sidOf(flexState.phone && flexState.phone.activeCall);
     if (active !== this.lastActive) {
       this.lastActive = active;
-      this.feed((en) => en.handle(K.ActiveCallChanged, 0, active));
+      this.feed({ type: 'activeCallChanged', call: active });
     }
   }
 
-  /** A plain copy of a task: Flex's participant fields are prototype getters. */
-  snapshot(task) {
+  /** A task's `taskChanged` event: Flex's participant fields are prototype getters, copied out. */
+  snapshot(sid, task) {
     const conf = task.conference;
     const participants = ((conf && conf.participants) || []).map((p) => ({
       callSid: p.callSid,
@@ -531,7 +534,7 @@ class Host {
       sequenceNumber: p.mediaProperties ? p.mediaProperties.sequenceNumber : undefined,
     }));
     const status = task.taskStatus || (task.status === 'accepted' ? 'assigned' : task.status) || '';
-    return { isCall: !!this.flex.TaskHelper.isCallTask(task), status, participants };
+    return { type: 'taskChanged', sid, isCall: !!this.flex.TaskHelper.isCallTask(task), status, participants };
   }
 
   checkFlexDevice() {
@@ -539,7 +542,7 @@ class Host {
     if (current === this.flexDevice || !current || this.dead) return;
     const replaced = !!this.flexDevice;
     this.attachFlexDevice(current);
-    if (replaced) this.feed((en) => en.handle(K.FlexDeviceReplaced, 0));
+    if (replaced) this.feed({ type: 'flexDeviceReplaced' });
   }
 
   /** Listens to Flex's Device, after Flex's own listeners. */
@@ -555,7 +558,7 @@ class Host {
       if (this.pendingPrompt) this.prompts.set(sid, this.pendingPrompt);
       this.pendingPrompt = undefined;
       this.watchCall(FLEX, call);
-      this.feed((en) => en.handle(K.CallIncoming, FLEX, sid, undefined, !!device.isBusy));
+      this.feed({ type: 'callIncoming', device: FLEX, call: sid, busy: !!device.isBusy });
     });
     device.on('incoming', onIncoming);
     const unwrap = this.watchAudio(device);
@@ -581,7 +584,7 @@ class Host {
       const host = this;
       obj[name] = function wrapped(...args) {
         const result = original.apply(this, args);
-        Promise.resolve(result).then(() => host.feed((en) => en.handle(K.AudioDevicesChanged, 0)), () => {});
+        Promise.resolve(result).then(() => host.feed({ type: 'audioDevicesChanged' }), () => {});
         return result;
       };
       undo.push(() => { obj[name] = original; });
@@ -596,7 +599,7 @@ class Host {
   opened(id, call, sid) {
     this.calls.set(sid, { call, device: id });
     if (id === FLEX) this.ringing.delete(sid);
-    this.feed((en) => en.handle(K.CallAccepted, id, sid));
+    this.feed({ type: 'callAccepted', device: id, call: sid });
   }
 
   /** Reports a call's life to the engine. */
@@ -611,13 +614,13 @@ class Host {
       }
       const open = this.calls.get(sid);
       if (open && open.call === call) this.calls.delete(sid);
-      this.feed((en) => en.handle(K.CallEnded, id, sid));
+      this.feed({ type: 'callEnded', device: id, call: sid });
     });
     call.on('accept', this.guard(() => this.opened(id, call, sid)));
     call.on('disconnect', ended);
     call.on('cancel', ended);
     call.on('reject', ended);
-    call.on('mute', this.guard((muted) => this.feed((en) => en.handle(K.CallMuted, id, sid, undefined, !!muted))));
+    call.on('mute', this.guard((muted) => this.feed({ type: 'callMuted', device: id, call: sid, muted: !!muted })));
     call.on('error', (e) => log('warn', `call ${sid} reported ${errorText(e)}`));
   }
 }

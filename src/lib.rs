@@ -23,6 +23,11 @@ pub use engine::config::{Config, ConfigReport, HostInfo, Mode, Raw, RawConfig};
 pub use engine::event::{Event, Participant, TaskSnapshot};
 pub use engine::{DeviceId, Engine, FLEX_DEVICE};
 
+// The JSON boundary is pure Rust (tested natively); only `wasm` uses it.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod decode;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod json;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod wire;
 

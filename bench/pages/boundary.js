@@ -1,13 +1,14 @@
 // Decision time through the wasm boundary, in the browser: the same wasm the
 // bundle inlines (target/bindgen/multi_call_bg.wasm, after wasm-opt) with
-// wasm-bindgen's glue, driven the way js-shim/index.js drives it (typed
-// `taskChanged` / `handle` calls in, commands out as JSON text). Each
-// sample is one `Plugin` call: JS -> wasm argument conversion, the engine's
-// decision, the commands written as JSON and `JSON.parse`d. A small simulated
+// wasm-bindgen's glue, driven the way js-shim/index.js drives it (each
+// event a `{ type, ...fields }` object, `JSON.stringify`d into one
+// `handle` call; commands out as JSON text). Each sample is one event:
+// `JSON.stringify`, the engine's decision, the commands written as JSON and
+// `JSON.parse`d. A small simulated
 // Flex page (a port of tests/common/mod.rs, standby mode) carries the
 // commands out and feeds their consequences back, untimed, exactly as the
 // native criterion benchmark (benches/decisions.rs) does.
-import init, { Plugin, EventKind as K } from '/target/bindgen/multi_call.js';
+import init, { Plugin } from '/target/bindgen/multi_call.js';
 
 const FLEX = 0;
 const MAX_LIVE = 10;
@@ -24,20 +25,21 @@ class Sim {
     this.probe = null;
     this.probed = null;
     this.plugin = new Plugin();
-    const out = JSON.parse(this.plugin.start({ enabled: true, mode: 'standby' }, '2.17.1', '2.11.1', true, undefined, false));
+    const out = JSON.parse(this.plugin.handle(JSON.stringify({ type: 'start', feature: { enabled: true, mode: 'standby' },
+      flexVersion: '2.17.1', sdkVersion: '2.11.1', deviceClass: true, allowIncomingWhileBusy: false })));
     if (!out.some((c) => c.type === 'enable')) throw new Error('multi-call did not enable: ' + JSON.stringify(out));
   }
 
   // ----- events (each a kind and a call on the Plugin, as the shim makes them)
-  ev(kind, run) { return { kind, run }; }
+  // `kind` names the event for the probe; `event` is what the shim would send.
+  ev(kind, event) { return { kind, run: (pl) => pl.handle(JSON.stringify(event)) }; }
   taskChanged(t) {
     // The shim passes plain copies of the participants (Flex's are getter-backed).
     const sid = t.sid, isCall = t.isCall, status = t.status;
     const parts = t.participants.map((p) => ({ callSid: p.callSid, workerSid: p.workerSid, participantType: p.participantType,
       status: p.status, isCurrentWorker: p.isCurrentWorker, onHold: p.onHold, sequenceNumber: p.sequenceNumber }));
-    return this.ev('taskChanged', (pl) => pl.taskChanged(sid, isCall, status, parts));
+    return this.ev('taskChanged', { type: 'taskChanged', sid, isCall, status, participants: parts });
   }
-  h(kind, name, device, a, b, flag, code) { return this.ev(name, (pl) => pl.handle(kind, device, a, b, !!flag, code || 0)); }
 
   send(e) {
     this.queue.push(e);
@@ -58,23 +60,23 @@ class Sim {
     switch (c.type) {
       case 'createDevice':
         this.devices.set(c.device, false);
-        if (c.register) { this.devices.set(c.device, true); this.queue.push(this.h(K.DeviceRegistered, 'deviceRegistered', c.device)); }
+        if (c.register) { this.devices.set(c.device, true); this.queue.push(this.ev('deviceRegistered', { type: 'deviceRegistered', device: c.device })); }
         break;
       case 'destroyDevice': this.devices.delete(c.device); break;
       case 'startTimer': // armed by the shim, as in js-shim/index.js
-        setTimeout(() => this.send(this.h(K.TimerFired, 'timerFired', 0, undefined, undefined, false, c.timer)), c.after_ms);
+        setTimeout(() => this.send(this.ev('timerFired', { type: 'timerFired', timer: c.timer })), c.after_ms);
         break;
       case 'acceptCall': {
         const task = c.call.replace(/^CA-agent-/, '');
         this.calls.set(c.call, { device: c.device, open: true, muted: false, task });
-        this.queue.push(this.h(K.CallAccepted, 'callAccepted', c.device, c.call));
+        this.queue.push(this.ev('callAccepted', { type: 'callAccepted', device: c.device, call: c.call }));
         break;
       }
       case 'muteCall': {
         const call = this.calls.get(c.call);
         call.muted = c.muted;
-        this.queue.push(this.h(K.CallMuted, 'callMuted', call.device, c.call, undefined, c.muted));
-        if (call.device === FLEX) { this.active = c.call; this.queue.push(this.h(K.ActiveCallChanged, 'activeCallChanged', 0, c.call)); }
+        this.queue.push(this.ev('callMuted', { type: 'callMuted', device: call.device, call: c.call, muted: c.muted }));
+        if (call.device === FLEX) { this.active = c.call; this.queue.push(this.ev('activeCallChanged', { type: 'activeCallChanged', call: c.call })); }
         break;
       }
       case 'holdParticipant': {
@@ -82,11 +84,11 @@ class Sim {
         const p = t.participants.find((x) => x.callSid === c.target || x.workerSid === c.target);
         p.onHold = true;
         this.queue.push(this.taskChanged(t));
-        this.queue.push(this.h(K.HoldSettled, 'holdSettled', 0, c.task, c.target));
+        this.queue.push(this.ev('holdSettled', { type: 'holdSettled', task: c.task, target: c.target }));
         break;
       }
-      case 'setActiveCall': this.active = c.call; this.queue.push(this.h(K.ActiveCallChanged, 'activeCallChanged', 0, c.call)); break;
-      case 'clearActiveCall': this.active = null; this.queue.push(this.h(K.ActiveCallChanged, 'activeCallChanged', 0, undefined)); break;
+      case 'setActiveCall': this.active = c.call; this.queue.push(this.ev('activeCallChanged', { type: 'activeCallChanged', call: c.call })); break;
+      case 'clearActiveCall': this.active = null; this.queue.push(this.ev('activeCallChanged', { type: 'activeCallChanged' })); break;
       case 'forwardCall': case 'restoreFlexPrompt': throw new Error('unexpected in standby mode: ' + c.type);
       default: break; // log, notify, enable, cancel, updateToken, applyAudio
     }
@@ -109,30 +111,30 @@ class Sim {
   }
   flexBusy() { for (const c of this.calls.values()) if (c.open && c.device === FLEX) return true; return false; }
   accept(sid) {
-    this.send(this.h(K.AcceptingTask, 'accepting', 0, sid, undefined, true));
+    this.send(this.ev('accepting', { type: 'acceptingTask', task: sid, isCall: true }));
     const t = this.tasks.get(sid);
     t.status = 'assigned';
     this.send(this.taskChanged(t));
     this.select(sid);
     const call = 'CA-agent-' + sid;
     if (!this.flexBusy()) {
-      this.send(this.h(K.CallIncoming, 'callIncoming', FLEX, call, undefined, false));
+      this.send(this.ev('callIncoming', { type: 'callIncoming', device: FLEX, call, busy: false }));
       this.calls.set(call, { device: FLEX, open: true, muted: false, task: sid });
-      this.send(this.h(K.CallAccepted, 'callAccepted', FLEX, call));
+      this.send(this.ev('callAccepted', { type: 'callAccepted', device: FLEX, call }));
       this.active = call;
-      this.send(this.h(K.ActiveCallChanged, 'activeCallChanged', 0, call));
+      this.send(this.ev('activeCallChanged', { type: 'activeCallChanged', call }));
     } else {
       const idle = [...this.devices].filter(([d, reg]) => reg && ![...this.calls.values()].some((c) => c.open && c.device === d)).map(([d]) => d);
-      for (const d of idle) this.send(this.h(K.CallIncoming, 'callIncoming', d, call, undefined, false));
+      for (const d of idle) this.send(this.ev('callIncoming', { type: 'callIncoming', device: d, call, busy: false }));
     }
     if (this.calls.get(call)?.open) {
       t.participants.push(this.participant('worker', call, 'WK-me', true));
       this.send(this.taskChanged(t));
     } else throw new Error('call of ' + sid + ' did not open');
   }
-  select(sid) { this.selected = sid; this.send(this.h(K.TaskSelected, 'selected', 0, sid)); }
+  select(sid) { this.selected = sid; this.send(this.ev('selected', { type: 'taskSelected', task: sid })); }
   unhold(sid) {
-    this.send(this.h(K.Unholding, 'unholding', 0, sid));
+    this.send(this.ev('unholding', { type: 'unholding', task: sid }));
     const t = this.tasks.get(sid);
     for (const p of t.participants) p.onHold = false;
     this.send(this.taskChanged(t));
@@ -141,8 +143,8 @@ class Sim {
     const c = this.calls.get(call);
     if (!c || !c.open) return;
     c.open = false;
-    if (c.device === FLEX) { this.active = null; this.queue.push(this.h(K.ActiveCallChanged, 'activeCallChanged', 0, undefined)); }
-    this.send(this.h(K.CallEnded, 'callEnded', c.device, call));
+    if (c.device === FLEX) { this.active = null; this.queue.push(this.ev('activeCallChanged', { type: 'activeCallChanged' })); }
+    this.send(this.ev('callEnded', { type: 'callEnded', device: c.device, call }));
     const t = this.tasks.get(c.task);
     if (t) { t.status = 'wrapping'; for (const p of t.participants) p.status = 'left'; this.send(this.taskChanged(t)); }
   }
@@ -150,7 +152,7 @@ class Sim {
     this.tasks.delete(sid);
     for (const [k, c] of this.calls) if (!c.open && c.task === sid) this.calls.delete(k);
     if (this.selected === sid) this.selected = null;
-    this.send(this.h(K.TaskRemoved, 'removed', 0, sid));
+    this.send(this.ev('removed', { type: 'taskRemoved', task: sid }));
   }
 }
 
