@@ -7,6 +7,7 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::cell::Cell;
 
 use crate::engine::text::text;
 use crate::json::{parse, Json};
@@ -19,8 +20,8 @@ pub fn event(input: &str) -> Result<Event, String> {
         Some(Json::Str(k)) => k.as_str(),
         _ => return Err("event has no \"type\" string".into()),
     };
-    let f = Fields { v: &v, at: kind };
-    Ok(match kind {
+    let f = Fields { v: &v, at: kind, wrong: Cell::new(None) };
+    let event = match kind {
         "start" => {
             let feature = v.get("feature");
             let entries = match feature {
@@ -30,12 +31,12 @@ pub fn event(input: &str) -> Result<Event, String> {
             Event::Start {
                 config: RawConfig { root: raw(feature), entries },
                 host: HostInfo {
-                    flex_version: f.text("flexVersion")?,
-                    sdk_version: f.text("sdkVersion")?,
-                    device_class: f.flag("deviceClass")?,
+                    flex_version: f.text("flexVersion"),
+                    sdk_version: f.text("sdkVersion"),
+                    device_class: f.flag("deviceClass"),
                     connect_token: match v.get("connectToken") {
                         None | Some(Json::Null) => None,
-                        _ => Some(f.flag("connectToken")?),
+                        _ => Some(f.flag("connectToken")),
                     },
                     allow_incoming_while_busy: raw(v.get("allowIncomingWhileBusy")),
                 },
@@ -51,40 +52,41 @@ pub fn event(input: &str) -> Result<Event, String> {
                     }
                     out
                 }
-                Some(_) => return Err(f.wrong("participants", "an array")),
+                Some(_) => return Err(text!(kind, ".participants must be an array")),
             };
             Event::TaskChanged(TaskSnapshot {
-                sid: f.need("sid")?,
-                is_call: f.flag("isCall")?,
-                status: f.text("status")?.unwrap_or_default(),
+                sid: f.need("sid"),
+                is_call: f.flag("isCall"),
+                status: f.text("status").unwrap_or_default(),
                 participants,
             })
         }
-        "taskRemoved" => Event::TaskRemoved { task: f.need("task")? },
-        "taskSelected" => Event::TaskSelected { task: f.text("task")? },
-        "activeCallChanged" => Event::ActiveCallChanged { call: f.text("call")? },
-        "acceptingTask" => Event::AcceptingTask { task: f.need("task")?, is_call: f.flag("isCall")? },
-        "unholding" => Event::Unholding { task: f.need("task")? },
+        "taskRemoved" => Event::TaskRemoved { task: f.need("task") },
+        "taskSelected" => Event::TaskSelected { task: f.text("task") },
+        "activeCallChanged" => Event::ActiveCallChanged { call: f.text("call") },
+        "acceptingTask" => Event::AcceptingTask { task: f.need("task"), is_call: f.flag("isCall") },
+        "unholding" => Event::Unholding { task: f.need("task") },
         "monitoring" => Event::Monitoring,
         "togglingMute" => Event::TogglingMute,
-        "holdSettled" => Event::HoldSettled { task: f.need("task")?, target: f.need("target")?, error: f.text("error")? },
-        "notificationAdding" => Event::NotificationAdding { id: f.need("id")? },
-        "callIncoming" => Event::CallIncoming { device: f.num("device")?, call: f.need("call")?, busy: f.flag("busy")? },
-        "callAccepted" => Event::CallAccepted { device: f.num("device")?, call: f.need("call")? },
-        "callEnded" => Event::CallEnded { device: f.num("device")?, call: f.need("call")? },
-        "callMuted" => Event::CallMuted { device: f.num("device")?, call: f.need("call")?, muted: f.flag("muted")? },
-        "deviceRegistered" => Event::DeviceRegistered { device: f.num("device")? },
+        "holdSettled" => Event::HoldSettled { task: f.need("task"), target: f.need("target"), error: f.text("error") },
+        "notificationAdding" => Event::NotificationAdding { id: f.need("id") },
+        "callIncoming" => Event::CallIncoming { device: f.num("device"), call: f.need("call"), busy: f.flag("busy") },
+        "callAccepted" => Event::CallAccepted { device: f.num("device"), call: f.need("call") },
+        "callEnded" => Event::CallEnded { device: f.num("device"), call: f.need("call") },
+        "callMuted" => Event::CallMuted { device: f.num("device"), call: f.need("call"), muted: f.flag("muted") },
+        "deviceRegistered" => Event::DeviceRegistered { device: f.num("device") },
         "deviceFailed" => Event::DeviceFailed {
-            device: f.num("device")?,
-            code: f.num("code")?,
-            message: f.text("message")?.unwrap_or_default(),
+            device: f.num("device"),
+            code: f.num("code"),
+            message: f.text("message").unwrap_or_default(),
         },
         "flexDeviceReplaced" => Event::FlexDeviceReplaced,
         "tokenUpdated" => Event::TokenUpdated,
         "audioDevicesChanged" => Event::AudioDevicesChanged,
-        "timerFired" => Event::TimerFired { timer: f.num("timer")? },
+        "timerFired" => Event::TimerFired { timer: f.num("timer") },
         other => return Err(text!("unknown event type \"", other, "\"")),
-    })
+    };
+    f.result(event)
 }
 
 fn participant(p: &Json, index: u32) -> Result<Participant, String> {
@@ -92,19 +94,20 @@ fn participant(p: &Json, index: u32) -> Result<Participant, String> {
     if !matches!(p, Json::Obj(_)) {
         return Err(text!(at, " must be an object"));
     }
-    let f = Fields { v: p, at: &at };
-    Ok(Participant {
-        call_sid: f.text("callSid")?,
-        worker_sid: f.text("workerSid")?,
-        kind: f.text("participantType")?.unwrap_or_default(),
-        status: f.text("status")?.unwrap_or_default(),
-        is_current_worker: f.flag("isCurrentWorker")?,
-        on_hold: f.flag("onHold")?,
+    let f = Fields { v: p, at: &at, wrong: Cell::new(None) };
+    let participant = Participant {
+        call_sid: f.text("callSid"),
+        worker_sid: f.text("workerSid"),
+        kind: f.text("participantType").unwrap_or_default(),
+        status: f.text("status").unwrap_or_default(),
+        is_current_worker: f.flag("isCurrentWorker"),
+        on_hold: f.flag("onHold"),
         sequence: match p.get("sequenceNumber") {
             Some(Json::Num(n)) => *n,
             _ => 0.0,
         },
-    })
+    };
+    f.result(participant)
 }
 
 /// A configuration value as found; a missing key is [`Raw::Absent`].
@@ -120,46 +123,64 @@ fn raw(v: Option<&Json>) -> Raw {
     }
 }
 
-/// Typed reads of one object's fields; errors name `at.key`.
+/// Typed reads of one object's fields. A read of the wrong type gives a
+/// default and remembers the first such field; [`Fields::result`] then
+/// turns it into the error (`at.key must be …`). No early returns: each would
+/// carry its own drop code for the fields read so far.
 struct Fields<'a> {
     v: &'a Json,
     at: &'a str,
+    wrong: Cell<Option<(&'static str, &'static str)>>,
 }
 
 impl Fields<'_> {
-    fn wrong(&self, key: &str, what: &str) -> String {
-        text!(self.at, ".", key, " must be ", what)
+    fn fail<T: Default>(&self, key: &'static str, what: &'static str) -> T {
+        if self.wrong.get().is_none() {
+            self.wrong.set(Some((key, what)));
+        }
+        T::default()
+    }
+
+    /// `value`, or the error naming the first field of the wrong type.
+    fn result<T>(&self, value: T) -> Result<T, String> {
+        match self.wrong.get() {
+            None => Ok(value),
+            Some((key, what)) => Err(text!(self.at, ".", key, " must be ", what)),
+        }
     }
 
     /// A string that may be absent or null.
-    fn text(&self, key: &str) -> Result<Option<String>, String> {
+    fn text(&self, key: &'static str) -> Option<String> {
         match self.v.get(key) {
-            None | Some(Json::Null) => Ok(None),
-            Some(Json::Str(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(self.wrong(key, "a string")),
+            None | Some(Json::Null) => None,
+            Some(Json::Str(s)) => Some(s.clone()),
+            Some(_) => self.fail(key, "a string"),
         }
     }
 
     /// A string that must be there.
-    fn need(&self, key: &str) -> Result<String, String> {
-        self.text(key)?.ok_or_else(|| self.wrong(key, "a string"))
+    fn need(&self, key: &'static str) -> String {
+        match self.text(key) {
+            Some(s) => s,
+            None => self.fail(key, "a string"),
+        }
     }
 
     /// A boolean; absent or null is false.
-    fn flag(&self, key: &str) -> Result<bool, String> {
+    fn flag(&self, key: &'static str) -> bool {
         match self.v.get(key) {
-            None | Some(Json::Null) => Ok(false),
-            Some(Json::Bool(b)) => Ok(*b),
-            Some(_) => Err(self.wrong(key, "true or false")),
+            None | Some(Json::Null) => false,
+            Some(Json::Bool(b)) => *b,
+            Some(_) => self.fail(key, "true or false"),
         }
     }
 
     /// A whole number from 0 to 2^32 - 1; absent or null is 0.
-    fn num(&self, key: &str) -> Result<u32, String> {
+    fn num(&self, key: &'static str) -> u32 {
         match self.v.get(key) {
-            None | Some(Json::Null) => Ok(0),
-            Some(Json::Num(n)) if *n >= 0.0 && *n <= u32::MAX as f64 && *n == (*n as u32) as f64 => Ok(*n as u32),
-            Some(_) => Err(self.wrong(key, "a whole number from 0 to 4294967295")),
+            None | Some(Json::Null) => 0,
+            Some(Json::Num(n)) if *n >= 0.0 && *n <= u32::MAX as f64 && *n == (*n as u32) as f64 => *n as u32,
+            Some(_) => self.fail(key, "a whole number from 0 to 4294967295"),
         }
     }
 }

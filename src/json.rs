@@ -39,7 +39,7 @@ impl Json {
 
 /// Parses `text` as one JSON value; the error is the byte offset where it stops making sense.
 pub fn parse(text: &str) -> Result<Json, usize> {
-    let mut r = Reader { s: text.as_bytes(), at: 0 };
+    let mut r = Reader { text, s: text.as_bytes(), at: 0 };
     let v = r.value(0)?;
     r.space();
     if r.at == r.s.len() {
@@ -53,6 +53,7 @@ pub fn parse(text: &str) -> Result<Json, usize> {
 const MAX_DEPTH: u32 = 32;
 
 struct Reader<'a> {
+    text: &'a str,
     s: &'a [u8],
     at: usize,
 }
@@ -78,7 +79,7 @@ impl Reader<'_> {
     }
 
     fn word(&mut self, w: &str, v: Json) -> Result<Json, usize> {
-        if self.s[self.at..].starts_with(w.as_bytes()) {
+        if self.s.get(self.at..self.at + w.len()) == Some(w.as_bytes()) {
             self.at += w.len();
             Ok(v)
         } else {
@@ -189,8 +190,8 @@ impl Reader<'_> {
             while !matches!(self.peek(), Some(b'"' | b'\\') | None) {
                 self.at += 1;
             }
-            // The input is a &str and the stop bytes are ASCII: always a char boundary.
-            out.push_str(core::str::from_utf8(&self.s[start..self.at]).map_err(|_| start)?);
+            // The stop bytes are ASCII, so both ends are char boundaries.
+            out.push_str(self.text.get(start..self.at).ok_or(start)?);
             match self.peek() {
                 Some(b'"') => {
                     self.at += 1;

@@ -45,19 +45,26 @@ impl Json {
     fn string(&mut self, s: &str) {
         let out = &mut self.0;
         out.push('"');
-        for c in s.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                c if (c as u32) < 0x20 => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    out.push_str("\\u00");
-                    out.push(HEX[(c as usize) >> 4] as char);
-                    out.push(HEX[(c as usize) & 15] as char);
+        // Runs of plain text are copied whole; only `"`, `\` and control
+        // characters (all ASCII, so cuts fall on char boundaries) are escaped.
+        let mut from = 0;
+        for (i, b) in s.bytes().enumerate() {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                out.push_str(s.get(from..i).unwrap_or_default());
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str(match b {
+                    b'"' => "\\\"",
+                    b'\\' => "\\\\",
+                    _ => "\\u00",
+                });
+                if b < 0x20 {
+                    out.push(HEX[(b >> 4) as usize] as char);
+                    out.push(HEX[(b & 15) as usize] as char);
                 }
-                c => out.push(c),
+                from = i + 1;
             }
         }
+        out.push_str(s.get(from..).unwrap_or_default());
         out.push('"');
     }
 

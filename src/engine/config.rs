@@ -189,11 +189,24 @@ pub fn sdk_supports_connect_token(version: Option<&str>) -> bool {
 }
 
 /// Whether `version` ("2.8.3", "v2.11.0-rc1") is at least `major.minor`.
+/// Read digit by digit: `str::parse` and `split` cost more wasm than this.
 fn version_at_least(version: Option<&str>, major: u32, minor: u32) -> bool {
     let Some(v) = version else { return false };
-    let mut parts = v.trim_start_matches('v').split(['.', '-']);
-    let got_major: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-    let got_minor: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let mut parts = [0u32; 2];
+    let mut part = 0;
+    for (i, b) in v.bytes().enumerate() {
+        match b {
+            b'v' if i == 0 => {}
+            b'0'..=b'9' => {
+                if let Some(p) = parts.get_mut(part) {
+                    *p = p.saturating_mul(10).saturating_add((b - b'0') as u32);
+                }
+            }
+            b'.' if part == 0 => part = 1,
+            _ => break,
+        }
+    }
+    let [got_major, got_minor] = parts;
     got_major > major || (got_major == major && got_minor >= minor)
 }
 
