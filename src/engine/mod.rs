@@ -37,8 +37,8 @@ enum Role {
     Standby { registered: bool },
     /// Answering `call` that rang on it as a standby.
     Accepting(String),
-    /// Taking `call` over from Flex's Device.
-    Forwarding(String),
+    /// Taking `call` over from Flex's Device; the `u32` counts earlier failed tries.
+    Forwarding(String, u32),
     /// Carrying `call`.
     InCall(String),
 }
@@ -47,7 +47,7 @@ impl Role {
     fn call(&self) -> Option<&str> {
         match self {
             Role::Standby { .. } => None,
-            Role::Accepting(c) | Role::Forwarding(c) | Role::InCall(c) => Some(c),
+            Role::Accepting(c) | Role::Forwarding(c, _) | Role::InCall(c) => Some(c),
         }
     }
 }
@@ -67,7 +67,8 @@ struct Call {
 enum Timer {
     StandbyRetry,
     Reconcile,
-    ForwardRetry(String),
+    /// Forward `call` again; the `u32` counts failed tries so far.
+    ForwardRetry(String, u32),
 }
 
 /// The multi-call state machine. Feed it [`Event`]s with [`Engine::handle`]
@@ -89,7 +90,6 @@ pub struct Engine {
     next_timer: u32,
     standby_failures: u32,
     standby_given_up: bool,
-    forward_attempts: VecMap<String, u32>,
     holds_in_flight: Vec<(String, String)>,
     prompts_to_allow: u32,
     opened: u64,
@@ -192,19 +192,18 @@ impl Engine {
         match event {
             Event::Start { .. } => {}
             Event::TaskChanged(task) => {
-                self.holds_in_flight.retain(|(t, target)| {
-                    t != &task.sid
-                        || !task.participants.iter().any(|p| {
+                self.forget_holds(&|t, target| {
+                    t == task.sid
+                        && task.participants.iter().any(|p| {
                             p.on_hold
-                                && (p.worker_sid.as_deref() == Some(target)
-                                    || p.call_sid.as_deref() == Some(target))
+                                && (p.worker_sid.as_deref() == Some(target) || p.call_sid.as_deref() == Some(target))
                         })
                 });
                 self.tasks.insert(task.sid.clone(), task);
             }
             Event::TaskRemoved { task } => {
                 self.tasks.remove(&task);
-                self.holds_in_flight.retain(|(t, _)| t != &task);
+                self.forget_holds(&|t, _| t == task);
             }
             Event::TaskSelected { task } => self.selected = task,
             Event::ActiveCallChanged { call } => {
@@ -243,7 +242,7 @@ impl Engine {
                 }
             }
             Event::HoldSettled { task, target, error } => {
-                self.holds_in_flight.retain(|(t, g)| !(t == &task && g == &target));
+                self.forget_holds(&|t, g| t == task && g == target);
                 if let Some(reason) = error {
                     self.log(
                         Level::Warning,
@@ -288,15 +287,16 @@ impl Engine {
                 self.ensure_standby();
             }
             Event::TokenUpdated => {
-                let ids: Vec<_> = self.devices.keys().copied().collect();
-                self.out.extend(ids.into_iter().map(|device| Command::UpdateToken { device }));
+                for &device in self.devices.keys() {
+                    self.out.push(Command::UpdateToken { device });
+                }
             }
             Event::AudioDevicesChanged => self.apply_audio_everywhere(),
             Event::TimerFired { timer } => match self.timers.remove(&timer) {
                 Some(Timer::StandbyRetry) => self.ensure_standby(),
-                Some(Timer::ForwardRetry(call)) => {
+                Some(Timer::ForwardRetry(call, failures)) => {
                     if self.flex_ringing.contains(&call) && self.flex_busy() {
-                        self.start_forward(call);
+                        self.start_forward(call, failures);
                     }
                 }
                 Some(Timer::Reconcile) | None => {}
@@ -333,7 +333,7 @@ impl Engine {
                     text!("call ", call, " rang on Flex's busy Device; Flex's own prompt handles it"),
                 );
             } else if self.can_take_another() {
-                self.start_forward(call);
+                self.start_forward(call, 0);
             } else {
                 self.limit_reached(&text!("call ", call));
             }
@@ -377,10 +377,10 @@ impl Engine {
             return; // a repeated `accept` for a call already open
         }
         if device == FLEX_DEVICE {
-            self.flex_ringing.retain(|c| c != &call);
+            self.stop_ringing(&call);
         } else {
             match self.devices.get(&device) {
-                Some(Role::Accepting(c) | Role::Forwarding(c)) if c == &call => {
+                Some(Role::Accepting(c) | Role::Forwarding(c, _)) if c == &call => {
                     self.devices.insert(device, Role::InCall(call.clone()));
                 }
                 _ => {
@@ -392,7 +392,6 @@ impl Engine {
                 }
             }
         }
-        self.forward_attempts.remove(&call);
         self.mute_all_except(Some(&call));
         self.opened += 1;
         self.calls.insert(call, Call { device, live: true, muted: false, order: self.opened });
@@ -401,7 +400,7 @@ impl Engine {
 
     fn ended(&mut self, device: DeviceId, call: &str) {
         if device == FLEX_DEVICE {
-            self.flex_ringing.retain(|c| c != call);
+            self.stop_ringing(call);
         }
         if let Some(c) = self.calls.get_mut(call) {
             if c.device == device {
@@ -457,10 +456,9 @@ impl Engine {
                 );
                 self.ensure_standby();
             }
-            Role::Forwarding(call) => {
+            Role::Forwarding(call, failures) => {
                 self.destroy(device);
-                let attempts = self.forward_attempts.get(&call).copied().unwrap_or(0) + 1;
-                self.forward_attempts.insert(call.clone(), attempts);
+                let attempts = failures + 1;
                 if !self.flex_ringing.contains(&call) {
                     self.log(Level::Info, text!("forwarding call ", call, " failed (", what, "); it no longer rings"));
                 } else if attempts < MAX_ATTEMPTS {
@@ -469,9 +467,8 @@ impl Engine {
                         Level::Warning,
                         text!("forwarding call ", call, " failed (", what, "); retrying in ", after, " ms"),
                     );
-                    self.start_timer(Timer::ForwardRetry(call), after);
+                    self.start_timer(Timer::ForwardRetry(call, attempts), after);
                 } else {
-                    self.forward_attempts.remove(&call);
                     self.log(
                         Level::Error,
                         text!("could not take call ", call, " on a new Device after ", MAX_ATTEMPTS, " tries (", what, "); left to Flex's prompt"),
@@ -512,14 +509,11 @@ impl Engine {
 
     /// Mutes every live, unmuted call except `keep`.
     fn mute_all_except(&mut self, keep: Option<&str>) {
-        let targets: Vec<String> = self
-            .calls
-            .iter()
-            .filter(|(s, c)| c.live && !c.muted && Some(s.as_str()) != keep)
-            .map(|(s, _)| s.clone())
-            .collect();
-        for call in targets {
-            self.set_muted(&call, true);
+        for (call, c) in self.calls.iter_mut() {
+            if c.live && !c.muted && Some(call.as_str()) != keep {
+                c.muted = true;
+                self.out.push(Command::MuteCall { call: call.clone(), muted: true });
+            }
         }
     }
 
@@ -533,40 +527,46 @@ impl Engine {
     /// Holds every joined, not-held participant other than the agent on
     /// every assigned call task except `except`.
     fn hold_others(&mut self, except: Option<&str>) {
-        let mut holds = Vec::new();
-        let mut missing = Vec::new();
         for t in self.tasks.values() {
             if !t.is_assigned_call() || Some(t.sid.as_str()) == except {
                 continue;
             }
             for p in t.participants.iter().filter(|p| p.joined() && !p.on_hold && !p.is_current_worker) {
                 let target = if p.kind == "worker" { &p.worker_sid } else { &p.call_sid };
-                match target {
-                    Some(target) => holds.push((t.sid.clone(), target.clone())),
-                    None => missing.push(text!("a ", p.kind, " participant on task ", t.sid, " has no sid to hold")),
+                let Some(target) = target else {
+                    let message = text!("a ", p.kind, " participant on task ", t.sid, " has no sid to hold");
+                    self.out.push(Command::Log { level: Level::Warning, message });
+                    continue;
+                };
+                let key = (t.sid.clone(), target.clone());
+                if !self.holds_in_flight.contains(&key) {
+                    self.holds_in_flight.push(key.clone());
+                    self.out.push(Command::HoldParticipant { task: key.0, target: key.1 });
                 }
             }
         }
-        for m in missing {
-            self.log(Level::Warning, m);
-        }
-        for (task, target) in holds {
-            let key = (task, target);
-            if !self.holds_in_flight.contains(&key) {
-                self.holds_in_flight.push(key.clone());
-                self.out.push(Command::HoldParticipant { task: key.0, target: key.1 });
-            }
-        }
+    }
+
+    /// Forgets the holds in flight that `settled(task, target)` says are done.
+    fn forget_holds(&mut self, settled: &dyn Fn(&str, &str) -> bool) {
+        self.holds_in_flight.retain(|(t, g)| !settled(t, g));
+    }
+
+    /// `call` no longer rings on Flex's Device.
+    fn stop_ringing(&mut self, call: &str) {
+        self.flex_ringing.retain(|c| c != call);
     }
 
     fn apply_audio_everywhere(&mut self) {
-        let ids: Vec<_> = self.devices.keys().copied().collect();
-        self.out.extend(ids.into_iter().map(|device| Command::ApplyAudio { device }));
+        for &device in self.devices.keys() {
+            self.out.push(Command::ApplyAudio { device });
+        }
     }
 
-    fn start_forward(&mut self, call: String) {
+    /// Takes `call` over on a new Device; `failures` earlier tries failed.
+    fn start_forward(&mut self, call: String, failures: u32) {
         self.mute_all_except(None);
-        let device = self.new_device(Role::Forwarding(call.clone()));
+        let device = self.new_device(Role::Forwarding(call.clone(), failures));
         self.log(Level::Info, text!("taking call ", call, " over on new Device ", device));
         self.out.push(Command::CreateDevice { device, register: false });
         self.out.push(Command::ForwardCall { device, call });
@@ -648,7 +648,7 @@ impl Engine {
         let taking = self
             .devices
             .values()
-            .filter(|r| matches!(r, Role::Accepting(_) | Role::Forwarding(_)))
+            .filter(|r| matches!(r, Role::Accepting(_) | Role::Forwarding(..)))
             .count();
         ((live + taking) as u32) < max
     }

@@ -68,6 +68,11 @@ impl<K: PartialEq, V> VecMap<K, V> {
         self.0.iter().map(|(_, v)| v)
     }
 
+    /// Entries in insertion order, values mutably.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&K, &mut V)> {
+        self.0.iter_mut().map(|(k, v)| (&*k, v))
+    }
+
     /// Values in insertion order, mutably.
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
         self.0.iter_mut().map(|(_, v)| v)
