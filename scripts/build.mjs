@@ -1,6 +1,6 @@
 // Builds dist/plugin-multi-call.js: one classic script with the wasm inlined.
 //   cargo (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -Oz
-//   -> esbuild (iife, minified; the .wasm inlined as a Latin-1 string)
+//   -> esbuild (iife, minified) with the .wasm inlined as a Latin-1 template literal
 // Prints raw and gzipped sizes. `--check` fails when over the 20 KB budget.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -30,18 +30,23 @@ run(join(root, 'node_modules', '.bin', 'wasm-opt'), [
   join(out, 'multi_call_bg.wasm'), '-o', join(out, 'multi_call_bg.wasm'),
 ]);
 
-// The wasm goes into the bundle as a Latin-1 JS string (one char per byte,
-// escaped only where JS needs it): gzipped, that is about 20% smaller than
-// base64, which matters for a plugin every agent downloads.
+// The wasm goes into the bundle as a Latin-1 JS string, one char per byte:
+// gzipped, that is about 20% smaller than base64, which matters for a plugin
+// every agent downloads. esbuild would escape NUL (the commonest byte in
+// wasm) and friends, so it bundles a placeholder that is swapped for a
+// template literal written here, escaping only what a template literal needs
+// (` \ $, and CR, which the parser would turn into LF).
 const wasmBytes = readFileSync(join(out, 'multi_call_bg.wasm'));
-let literal = '';
+const PLACEHOLDER = '"@@multi-call-wasm@@"';
+let literal = '`';
 for (const b of wasmBytes) {
-  if (b === 0x22 || b === 0x5c) literal += `\\${String.fromCharCode(b)}`;
-  else if (b < 0x20 || b === 0x7f) literal += `\\x${b.toString(16).padStart(2, '0')}`;
+  if (b === 0x60 || b === 0x5c || b === 0x24) literal += `\\${String.fromCharCode(b)}`;
+  else if (b === 0x0d) literal += '\\r';
   else literal += String.fromCharCode(b);
 }
+literal += '`';
 // The byte count lets the shim notice a bundle decoded with the wrong charset.
-writeFileSync(join(out, 'wasm-bytes.js'), `export default "${literal}";\nexport const wasmSize = ${wasmBytes.length};\n`, 'utf8');
+writeFileSync(join(out, 'wasm-bytes.js'), `export default ${PLACEHOLDER};\nexport const wasmSize = ${wasmBytes.length};\n`, 'utf8');
 
 await esbuild.build({
   entryPoints: [join(root, 'js-shim', 'index.js')],
@@ -57,6 +62,9 @@ await esbuild.build({
   banner: { js: '/* multi-call: Twilio Flex plugin (Rust/wasm engine). */' },
   logLevel: 'warning',
 });
+const bundled = readFileSync(dist, 'utf8').split(PLACEHOLDER);
+if (bundled.length !== 2) throw new Error(`expected the wasm placeholder once in ${dist}, found it ${bundled.length - 1} times`);
+writeFileSync(dist, bundled[0] + literal + bundled[1], 'utf8');
 
 const bytes = readFileSync(dist);
 const gz = gzipSync(bytes, { level: 9 }).length;
