@@ -15,9 +15,9 @@ export async function payload() {
   const wasmFile = path.join(ROOT, 'target', 'bindgen', 'multi_call_bg.wasm');
   const wasm = fs.readFileSync(wasmFile);
 
-  // The wasm string literal inside the bundle: the quote before its escaped "\0asm" header, to the
-  // next unescaped quote of the same kind (esbuild may emit it as `...`, "..." or '...').
-  const header = text.search(/\\(0|x00|u0000)asm/);
+  // The wasm string literal inside the bundle: the quote before its "\0asm" header (a raw NUL, as
+  // scripts/build.mjs writes it, or escaped), to the next unescaped quote of the same kind.
+  const header = text.search(/(\u0000|\\0|\\x00|\\u0000)asm/);
   if (header < 1) throw new Error('cannot find the inlined wasm in the bundle');
   const start = header - 1;
   const quote = text[start];
