@@ -143,6 +143,30 @@ test('odd payloads and unknown tasks: no listener throws into Flex\'s action pip
   } finally { await h.close(); }
 });
 
+test('a task with a malformed participant: that event is skipped with one error naming the field; multi-call keeps working', { skip }, async () => {
+  const h = await openFlex(browser, srv.origin, { config: uiAttributes('forward') });
+  try {
+    await h.offerCall('WR1'); await h.acceptCall('WR1');
+    // callSid is a number here: the engine reads the task's event, finds the wrong type and names it
+    await h.run((D) => D.addTask({ sid: 'WRodd', status: 'accepted', taskStatus: 'assigned',
+      participants: [{ participantSid: 'PAodd', participantType: 'customer', status: 'joined', callSid: 12345, onHold: false, isCurrentWorker: false }] }));
+    await h.sleep(100);
+    const errs = mcErrors(h);
+    assert.equal(errs.length, 1, `expected one [multi-call] error: ${JSON.stringify(h.consoleLines)}`);
+    assert.match(errs[0].text, /malformed event: participants\[0\]\.callSid must be a string/);
+    let s = await h.snap();
+    assert.ok(s.listeners.allActions > 0, 'hooks removed: a malformed event is not a fault');
+    // the rest still works: a second call is taken on a second line
+    await h.offerCall('WR2'); const b = await h.acceptCall('WR2');
+    assert.ok(b.callSid, `second call not handled: ${JSON.stringify(summary(await h.snap()))}`);
+    s = await h.snap();
+    assert.equal(s.liveCalls.length, 2);
+    assert.deepEqual(s.listenerErrors, []);
+    assert.equal(h.pageErrors.length, 0, h.pageErrors.join('\n'));
+    checkStep(assert, s, 'after the malformed task');
+  } finally { await h.close(); }
+});
+
 test('a fault inside a hook: caught, one clear error, hooks removed, stock Flex keeps working', { skip }, async () => {
   const h = await openFlex(browser, srv.origin, { config: uiAttributes('forward') });
   try {
