@@ -420,10 +420,19 @@ impl Engine {
             self.log(Level::Info, text!("Flex's Device reported ", what));
             return;
         }
-        let Some(role) = self.devices.get(&device).cloned() else { return };
+        match self.devices.get(&device) {
+            None => return,
+            Some(Role::InCall(call)) => {
+                let message = text!("Device ", device, " carrying call ", call, " reported ", what);
+                return self.log(Level::Warning, message);
+            }
+            Some(_) => {}
+        }
+        // A Device that fails while standing by or taking a call is done with.
+        let Some(role) = self.devices.remove(&device) else { return };
+        self.out.push(Command::DestroyDevice { device });
         match role {
             Role::Standby { .. } => {
-                self.destroy(device);
                 self.standby_failures += 1;
                 if self.standby_failures < MAX_ATTEMPTS {
                     let after = 1000 << (self.standby_failures - 1);
@@ -446,7 +455,6 @@ impl Engine {
                 }
             }
             Role::Accepting(call) => {
-                self.destroy(device);
                 self.calls.remove(&call);
                 self.log(Level::Error, text!("could not answer call ", call, " on standby Device ", device, " (", what, ")"));
                 self.notify(
@@ -457,7 +465,6 @@ impl Engine {
                 self.ensure_standby();
             }
             Role::Forwarding(call, failures) => {
-                self.destroy(device);
                 let attempts = failures + 1;
                 if !self.flex_ringing.contains(&call) {
                     self.log(Level::Info, text!("forwarding call ", call, " failed (", what, "); it no longer rings"));
@@ -482,10 +489,7 @@ impl Engine {
                     self.out.push(Command::RestoreFlexPrompt { call });
                 }
             }
-            Role::InCall(call) => self.log(
-                Level::Warning,
-                text!("Device ", device, " carrying call ", call, " reported ", what),
-            ),
+            Role::InCall(_) => {}
         }
     }
 
