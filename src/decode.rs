@@ -21,27 +21,41 @@ pub fn event(input: &str) -> Result<Event, String> {
         _ => return Err("event has no \"type\" string".into()),
     };
     let f = Fields { v: &v, at: kind, wrong: Cell::new(None) };
-    let event = match kind {
-        "start" => {
-            let feature = v.get("feature");
-            let entries = match feature {
-                Some(Json::Obj(e)) => e.iter().map(|(k, x)| (k.clone(), raw(Some(x)))).collect(),
-                _ => Vec::new(),
-            };
-            Event::Start {
-                config: RawConfig { root: raw(feature), entries },
-                host: HostInfo {
-                    flex_version: f.text("flexVersion"),
-                    sdk_version: f.text("sdkVersion"),
-                    device_class: f.flag("deviceClass"),
-                    connect_token: match v.get("connectToken") {
-                        None | Some(Json::Null) => None,
-                        _ => Some(f.flag("connectToken")),
-                    },
-                    allow_incoming_while_busy: raw(v.get("allowIncomingWhileBusy")),
-                },
-            }
-        }
+    let event = if kind == "start" { start(&f) } else { other(&f)? };
+    f.result(event)
+}
+
+// `start` and `other` are separate functions on purpose: V8 compiles wasm
+// functions on first call, and start-up then compiles only the first.
+
+/// The `start` event.
+#[inline(never)]
+fn start(f: &Fields<'_>) -> Event {
+    let feature = f.v.get("feature");
+    let entries = match feature {
+        Some(Json::Obj(e)) => e.iter().map(|(k, x)| (k.clone(), raw(Some(x)))).collect(),
+        _ => Vec::new(),
+    };
+    Event::Start {
+        config: RawConfig { root: raw(feature), entries },
+        host: HostInfo {
+            flex_version: f.text("flexVersion"),
+            sdk_version: f.text("sdkVersion"),
+            device_class: f.flag("deviceClass"),
+            connect_token: match f.v.get("connectToken") {
+                None | Some(Json::Null) => None,
+                _ => Some(f.flag("connectToken")),
+            },
+            allow_incoming_while_busy: raw(f.v.get("allowIncomingWhileBusy")),
+        },
+    }
+}
+
+/// Every event but `start`.
+#[inline(never)]
+fn other(f: &Fields<'_>) -> Result<Event, String> {
+    let (v, kind) = (f.v, f.at);
+    Ok(match kind {
         "taskChanged" => {
             let participants = match v.get("participants") {
                 None | Some(Json::Null) => Vec::new(),
@@ -85,8 +99,7 @@ pub fn event(input: &str) -> Result<Event, String> {
         "audioDevicesChanged" => Event::AudioDevicesChanged,
         "timerFired" => Event::TimerFired { timer: f.num("timer") },
         other => return Err(text!("unknown event type \"", other, "\"")),
-    };
-    f.result(event)
+    })
 }
 
 fn participant(p: &Json, index: u32) -> Result<Participant, String> {

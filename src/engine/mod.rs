@@ -188,6 +188,9 @@ impl Engine {
     // ----- events -----
 
     /// Handles one event; false when the active call must not be touched yet.
+    // Not inlined (nor is `reconcile_active`): V8 compiles wasm functions on
+    // first call, and start-up then compiles `start` without every event.
+    #[inline(never)]
     fn step(&mut self, event: Event) -> bool {
         match event {
             Event::Start { .. } => {}
@@ -599,6 +602,7 @@ impl Engine {
     /// Keeps Flex's active call equal to the selected task's live call; else
     /// the call the agent is heard on; else a live call; else none. A call the engine has never seen is Flex's own
     /// business and is left alone unless the selected task has a call.
+    #[inline(never)]
     fn reconcile_active(&mut self) {
         let desired = if let Some(sel) = self.selected_call() {
             Some(sel.to_string())
