@@ -23,3 +23,35 @@ export type Command =
   | { type: 'updateToken'; device: number }
   | { type: 'applyAudio'; device: number }
   | { type: 'startTimer'; timer: number; after_ms: number };
+
+// The events index.js sends (`Host.feed`, `JSON.stringify`d into the wasm's
+// `handle`; read by src/decode.rs). Absent or null fields are none / false / 0.
+type Raw = null | boolean | number | string | unknown[] | Record<string, unknown>;
+
+export interface Participant {
+  callSid?: string; workerSid?: string; participantType?: string; status?: string;
+  isCurrentWorker?: boolean; onHold?: boolean; sequenceNumber?: number;
+}
+
+export type Event =
+  | { type: 'start'; feature?: Raw; flexVersion?: string; sdkVersion?: string; deviceClass: boolean; connectToken?: boolean; allowIncomingWhileBusy?: Raw }
+  | { type: 'taskChanged'; sid: string; isCall: boolean; status: string; participants: Participant[] }
+  | { type: 'taskRemoved'; task: string }
+  | { type: 'taskSelected'; task?: string }
+  | { type: 'activeCallChanged'; call?: string }
+  | { type: 'acceptingTask'; task: string; isCall: boolean }
+  | { type: 'unholding'; task: string }
+  | { type: 'monitoring' }
+  | { type: 'togglingMute' }
+  | { type: 'holdSettled'; task: string; target: string; error?: string }
+  | { type: 'notificationAdding'; id: string }
+  | { type: 'callIncoming'; device: number; call: string; busy: boolean }
+  | { type: 'callAccepted'; device: number; call: string }
+  | { type: 'callEnded'; device: number; call: string }
+  | { type: 'callMuted'; device: number; call: string; muted: boolean }
+  | { type: 'deviceRegistered'; device: number }
+  | { type: 'deviceFailed'; device: number; code: number; message: string }
+  | { type: 'flexDeviceReplaced' }
+  | { type: 'tokenUpdated' }
+  | { type: 'audioDevicesChanged' }
+  | { type: 'timerFired'; timer: number };

@@ -3,7 +3,7 @@
 // every decision is made in Rust (src/engine). Events go in as
 // `{ type, ...fields }` objects (JSON text; the shapes are in src/decode.rs)
 // and commands come back as JSON (src/engine/command.rs); `commands.d.ts` is
-// the command union `run` switches over (kept in step by hand).
+// the command and event unions (kept in step by hand).
 
 import { initSync, Plugin as Engine } from '../target/bindgen/multi_call.js';
 import wasmText, { wasmSize } from '../target/bindgen/wasm-bytes.js';

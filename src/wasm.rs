@@ -1,7 +1,8 @@
 //! The browser binding: one event in as JSON text, its commands out as JSON text.
 //!
 //! One exported method carries every event (see `decode` for the shapes):
-//! each typed export would bring its own argument shims, kilobytes apiece,
+//! typed exports each bring argument shims in the wasm and in wasm-bindgen's
+//! JS glue (the glue is 1.6 KB gzipped this way, 2.7 KB with typed exports),
 //! and `JSON.stringify` / `JSON.parse` on the JS side are native. Timers go
 //! out as [`Command::StartTimer`] for the shim to arm and come back as
 //! [`Event::TimerFired`](crate::Event::TimerFired).
