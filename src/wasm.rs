@@ -20,10 +20,12 @@ use wasm_bindgen::prelude::*;
 use crate::engine::text::text;
 use crate::{Command, Engine, Level};
 
-// talc in place of the default dlmalloc: about 5 KB less wasm for an engine
-// that holds a few dozen small strings at a time.
+// lol_alloc's free list in place of the default dlmalloc: several KB less
+// wasm for an engine that holds a few dozen small strings at a time (see
+// Cargo.toml); tests/browser/memory.test.mjs checks the heap stays put.
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {

@@ -1,0 +1,42 @@
+// The wasm's memory over a long day: 40,000 calls taken and ended (360,000
+// events through the same `handle` the shim uses) must not grow the heap.
+// Runs in Node on the built wasm (target/bindgen), no browser needed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './harness.mjs';
+
+const glue = path.join(ROOT, 'target', 'bindgen', 'multi_call.js');
+const wasmFile = path.join(ROOT, 'target', 'bindgen', 'multi_call_bg.wasm');
+const skip = !(fs.existsSync(glue) && fs.existsSync(wasmFile)) && 'target/bindgen not built (node scripts/build.mjs)';
+
+test('40,000 calls in standby mode: the wasm heap stays the size it was after the first thousand', { skip, timeout: 60000 }, async () => {
+  const { initSync, Plugin } = await import(glue);
+  const wasm = initSync({ module: new WebAssembly.Module(fs.readFileSync(wasmFile)) });
+  const plugin = new Plugin();
+  const send = (e) => JSON.parse(plugin.handle(JSON.stringify(e)));
+  const carry = (cmds) => {
+    for (const c of cmds) {
+      if (c.type === 'log' && c.level === 'error') throw new Error(c.message);
+      if (c.type === 'createDevice' && c.register) carry(send({ type: 'deviceRegistered', device: c.device }));
+    }
+  };
+  carry(send({ type: 'start', feature: { enabled: true, mode: 'standby' }, flexVersion: '2.17.1', sdkVersion: '2.11.1', deviceClass: true, allowIncomingWhileBusy: false }));
+  const task = (sid, status, participants) => carry(send({ type: 'taskChanged', sid, isCall: true, status, participants }));
+  let settled;
+  for (let i = 0; i < 40000; i++) {
+    const sid = `WR${i}`, call = `CA${i}`, customer = { callSid: `CC${i}`, participantType: 'customer', status: 'joined', sequenceNumber: 1 };
+    task(sid, 'reserved', [customer]);
+    carry(send({ type: 'acceptingTask', task: sid, isCall: true }));
+    carry(send({ type: 'callIncoming', device: 0, call, busy: false }));
+    carry(send({ type: 'callAccepted', device: 0, call }));
+    task(sid, 'assigned', [customer, { callSid: call, workerSid: 'WK1', participantType: 'worker', status: 'joined', isCurrentWorker: true, sequenceNumber: 2 }]);
+    carry(send({ type: 'taskSelected', task: sid }));
+    carry(send({ type: 'callEnded', device: 0, call }));
+    task(sid, 'wrapping', []);
+    carry(send({ type: 'taskRemoved', task: sid }));
+    if (i === 1000) settled = wasm.memory.buffer.byteLength;
+  }
+  assert.equal(wasm.memory.buffer.byteLength, settled, `heap grew from ${settled} to ${wasm.memory.buffer.byteLength} bytes`);
+});
