@@ -158,7 +158,7 @@ function render(r) {
     L.push(`\`dist/plugin-multi-call.js\`: **${p.raw} B raw, ${p.gzip} B gzipped** (${kb(p.gzip)}); budget ${p.budgetGzip} B gzipped: **${verdict(p.pass)}**${p.pass ? '' : ` (${kb(p.gzip - p.budgetGzip)} over)`}.`, '');
     L.push('| part | raw | gzipped |', '| --- | ---: | ---: |');
     L.push(`| whole bundle | ${p.raw} B | ${p.gzip} B |`);
-    L.push(`| wasm, as the Latin-1 template literal in the bundle (UTF-8 on disk) | ${p.wasm.literalRaw} B | ${p.wasm.literalGzip} B alone |`);
+    L.push(`| wasm, as the Latin-1 string literal in the bundle (UTF-8 on disk) | ${p.wasm.literalRaw} B | ${p.wasm.literalGzip} B alone |`);
     L.push(`| the same wasm as a binary file (\`target/bindgen/multi_call_bg.wasm\`, after wasm-opt) | ${p.wasm.raw} B | ${p.wasm.gzip} B alone |`);
     L.push(`| JavaScript (everything but the wasm literal) | ${p.js.raw} B | ${p.js.gzip} B alone |`);
     L.push(`| of which wasm-bindgen glue (\`target/bindgen/multi_call.js\`) | ${p.js.glueRaw} B | ≈ ${p.js.glueGzipAlone} B minified alone |`);
@@ -176,7 +176,7 @@ function render(r) {
       '  web-sys; one `handle(event)` export taking JSON text instead of typed exports (0.5 KB: the glue shrank by 1.1 KB); binaryen',
       '  keeping single-caller functions (`--one-caller-inline-max-function-size 30`, 0.6 KB); field errors without early returns in',
       '  the decoder (0.6 KB); no `str::parse`, `split` or `from_utf8` (0.8 KB); fewer generic Vec copies in the engine (0.65 KB); the',
-      '  wasm as a raw template literal instead of esbuild\'s escaped string (0.7 KB); lol_alloc\'s free list instead of talc (0.55 KB).',
+      '  wasm as a string literal with raw control bytes instead of esbuild\'s escapes (0.6 KB); lol_alloc\'s free list instead of talc (0.55 KB).',
       '- Tried and dropped: the wasm deflated (zopfli) and inflated with `DecompressionStream` (1.2 KB smaller, but start-up 4-5 ms',
       '  slower: streams are slow to start in a cold page); nightly `-Zbuild-std` with immediate-abort panics (0.8 KB, needs a nightly',
       '  toolchain in CI); LLVM inline thresholds and opt-level `s`/`3` (all larger); boxing the',

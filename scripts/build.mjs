@@ -1,6 +1,6 @@
 // Builds dist/plugin-multi-call.js: one classic script with the wasm inlined.
 //   cargo (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -Oz
-//   -> esbuild (iife, minified) with the .wasm inlined as a Latin-1 template literal
+//   -> esbuild (iife, minified) with the .wasm inlined as a Latin-1 string literal
 // Prints raw and gzipped sizes. `--check` fails when over the 20 KB budget.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -33,18 +33,20 @@ run(join(root, 'node_modules', '.bin', 'wasm-opt'), [
 // The wasm goes into the bundle as a Latin-1 JS string, one char per byte:
 // gzipped, that is about 20% smaller than base64, which matters for a plugin
 // every agent downloads. esbuild would escape NUL (the commonest byte in
-// wasm) and friends, so it bundles a placeholder that is swapped for a
-// template literal written here, escaping only what a template literal needs
-// (` \ $, and CR, which the parser would turn into LF).
+// wasm) and other control bytes, so it bundles a placeholder that is swapped
+// for a literal written here, escaping only what a string literal needs
+// (" \ and the line breaks LF and CR). A plain string rather than a template
+// literal: a cold page evaluates it about 0.25 ms faster (measured).
 const wasmBytes = readFileSync(join(out, 'multi_call_bg.wasm'));
 const PLACEHOLDER = '"@@multi-call-wasm@@"';
-let literal = '`';
+let literal = '"';
 for (const b of wasmBytes) {
-  if (b === 0x60 || b === 0x5c || b === 0x24) literal += `\\${String.fromCharCode(b)}`;
+  if (b === 0x22 || b === 0x5c) literal += `\\${String.fromCharCode(b)}`;
+  else if (b === 0x0a) literal += '\\n';
   else if (b === 0x0d) literal += '\\r';
   else literal += String.fromCharCode(b);
 }
-literal += '`';
+literal += '"';
 // The byte count lets the shim notice a bundle decoded with the wrong charset.
 writeFileSync(join(out, 'wasm-bytes.js'), `export default ${PLACEHOLDER};\nexport const wasmSize = ${wasmBytes.length};\n`, 'utf8');
 
