@@ -6,15 +6,14 @@
 //! browser binding (`wasm` module, compiled only for `wasm32`) converts host
 //! facts into [`Event`]s and commands into JS values; the JS shim in
 //! `js-shim/` wires Flex to it and carries the commands out.
-#![no_std]
+#![cfg_attr(target_arch = "wasm32", no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-// `no_std` + `alloc`: the wasm links no std, so a panic costs no formatting
-// code (see `wasm.rs`); native builds and tests link std as usual.
+// `no_std` + `alloc` in the browser: the wasm links no std, so a panic costs
+// no formatting code (see `wasm.rs`). Native builds, tests and benchmarks
+// link std as usual (the code itself only uses `core` and `alloc`).
 extern crate alloc;
-#[cfg(test)]
-extern crate std;
 
 pub(crate) mod engine;
 

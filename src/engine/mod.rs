@@ -492,7 +492,7 @@ impl Engine {
                     self.out.push(Command::RestoreFlexPrompt { call });
                 }
             }
-            Role::InCall(_) => {}
+            Role::InCall(_) => {} // reported above; its Device stays
         }
     }
 
