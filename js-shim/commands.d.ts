@@ -34,7 +34,7 @@ export interface Participant {
 }
 
 export type Event =
-  | { type: 'start'; feature?: Raw; flexVersion?: string; sdkVersion?: string; deviceClass: boolean; connectToken?: boolean; allowIncomingWhileBusy?: Raw }
+  | { type: 'start'; feature?: Raw; flexVersion?: string; sdkVersion?: string; deviceClass: boolean; allowIncomingWhileBusy?: Raw }
   | { type: 'taskChanged'; sid: string; isCall: boolean; status: string; participants: Participant[] }
   | { type: 'taskRemoved'; task: string }
   | { type: 'taskSelected'; task?: string }

@@ -42,10 +42,6 @@ fn start(f: &Fields<'_>) -> Event {
             flex_version: f.text("flexVersion"),
             sdk_version: f.text("sdkVersion"),
             device_class: f.flag("deviceClass"),
-            connect_token: match f.v.get("connectToken") {
-                None | Some(Json::Null) => None,
-                _ => Some(f.flag("connectToken")),
-            },
             allow_incoming_while_busy: raw(f.v.get("allowIncomingWhileBusy")),
         },
     }
@@ -217,7 +213,6 @@ mod tests {
         assert_eq!(host.flex_version.as_deref(), Some("2.17.1"));
         assert_eq!(host.sdk_version, None);
         assert!(host.device_class);
-        assert_eq!(host.connect_token, None);
         assert_eq!(host.allow_incoming_while_busy, Raw::Bool(false));
         let Event::Start { config, host } = event(r#"{"type":"start","feature":"on"}"#).unwrap() else { panic!() };
         assert_eq!((config.root, config.entries.len()), (Raw::Text("on".into()), 0));

@@ -47,8 +47,6 @@ pub struct HostInfo {
     /// Whether `Object.getPrototypeOf(manager.voiceClient).constructor` looks
     /// like a Voice SDK Device class.
     pub device_class: bool,
-    /// Whether Flex's calls carry `connectToken` (checked on the class).
-    pub connect_token: Option<bool>,
     /// `sdkOptions.voice.allowIncomingWhileBusy` as configured.
     pub allow_incoming_while_busy: Raw,
 }
@@ -151,10 +149,10 @@ pub fn read(raw: &RawConfig, host: &HostInfo) -> ConfigReport {
     // The Device class's static `version` is not promised; without it, Flex
     // UI 2.8+ ships Voice SDK 2.11+ (and forwarding still checks each call's
     // connectToken before using it).
-    let connect_token = host.connect_token.unwrap_or_else(|| match host.sdk_version.as_deref() {
+    let connect_token = match host.sdk_version.as_deref() {
         Some(sdk) => sdk_supports_connect_token(Some(sdk)),
         None => version_at_least(host.flex_version.as_deref(), 2, 8),
-    });
+    };
     let mode = match wanted {
         Wanted::Standby => Mode::Standby,
         Wanted::Forward => Mode::Forward,

@@ -16,13 +16,17 @@ test('40,000 calls in standby mode: the wasm heap stays the size it was after th
   const wasm = initSync({ module: new WebAssembly.Module(fs.readFileSync(wasmFile)) });
   const plugin = new Plugin();
   const send = (e) => JSON.parse(plugin.handle(JSON.stringify(e)));
+  const seen = { createDevice: 0, destroyDevice: 0, setActiveCall: 0 };
   const carry = (cmds) => {
     for (const c of cmds) {
       if (c.type === 'log' && c.level === 'error') throw new Error(c.message);
+      if (c.type in seen) seen[c.type] += 1;
       if (c.type === 'createDevice' && c.register) carry(send({ type: 'deviceRegistered', device: c.device }));
     }
   };
-  carry(send({ type: 'start', feature: { enabled: true, mode: 'standby' }, flexVersion: '2.17.1', sdkVersion: '2.11.1', deviceClass: true, allowIncomingWhileBusy: false }));
+  const started = send({ type: 'start', feature: { enabled: true, mode: 'standby' }, flexVersion: '2.17.1', sdkVersion: '2.11.1', deviceClass: true, allowIncomingWhileBusy: false });
+  assert.ok(started.some((c) => c.type === 'enable'), `multi-call did not enable: ${JSON.stringify(started)}`);
+  carry(started);
   const task = (sid, status, participants) => carry(send({ type: 'taskChanged', sid, isCall: true, status, participants }));
   let settled;
   for (let i = 0; i < 40000; i++) {
@@ -39,4 +43,9 @@ test('40,000 calls in standby mode: the wasm heap stays the size it was after th
     if (i === 1000) settled = wasm.memory.buffer.byteLength;
   }
   assert.equal(wasm.memory.buffer.byteLength, settled, `heap grew from ${settled} to ${wasm.memory.buffer.byteLength} bytes`);
+  // The engine really worked each call: a standby Device per call on Flex's
+  // busy Device, destroyed when the call ended, and the active call set.
+  assert.equal(seen.createDevice, 40000, JSON.stringify(seen));
+  assert.equal(seen.destroyDevice, 40000, JSON.stringify(seen));
+  assert.ok(seen.setActiveCall >= 40000, JSON.stringify(seen));
 });

@@ -67,7 +67,6 @@ pub fn host(aiwb: Raw) -> HostInfo {
         flex_version: Some("2.17.1".into()),
         sdk_version: Some("2.11.1".into()),
         device_class: true,
-        connect_token: None,
         allow_incoming_while_busy: aiwb,
     }
 }
