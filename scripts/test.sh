@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: the engine and setup tool natively, the built bundle in
-# headless Chromium against the Flex double, and the end-to-end sandbox runs
-# with the real Voice SDK. Installs what it needs first.
+# Runs every test: the engine and setup tool natively, the local Twilio's
+# protocol tests, the built bundle in headless Chromium (a Flex double for the
+# cases real Flex cannot be driven into), multi-call inside the real Flex UI
+# against the local Twilio, and the end-to-end runs with the real Voice SDK.
+# Installs what it needs first. FLEX_UI_VERSION picks another Flex UI 2.x.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
@@ -9,11 +11,18 @@ bash scripts/bootstrap.sh
 echo "== native: engine scenarios, property tests, setup tool"
 cargo test --workspace --locked
 
-echo "== build: dist/plugin-multi-call.js"
+echo "== build: dist/plugin-multi-call.js and the real Flex UI bundle"
 node scripts/build.mjs
+node scripts/build-flex.mjs
+
+echo "== local Twilio: Sync and twilsock with the real SDK clients"
+node --test --test-concurrency=1 tests/sandbox/
 
 echo "== browser: the bundle in a Flex double (headless Chromium)"
 node --test --test-concurrency=1 tests/browser/
+
+echo "== real Flex: multi-call inside @twilio/flex-ui against the local Twilio"
+node --test --test-concurrency=1 tests/real-flex/
 
 echo "== end-to-end: the sandbox with the real Voice SDK"
 node --test --test-concurrency=1 tests/e2e/

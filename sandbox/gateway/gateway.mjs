@@ -18,6 +18,7 @@ export class Gateway {
     this.legs = new Map();            // agent/monitor leg CallSid → leg
     this.pending = new Map();         // request id → resolver (replies from the customer panel)
     this.nextReq = 1;
+    this.observers = [];              // the local Twilio's faces of the World (TaskRouter, Sync): `changed()` after each change
     this.world = new World({ changed: () => this.schedulePush() });
   }
 
@@ -233,6 +234,15 @@ export class Gateway {
 
   /** Every client gets the whole state it shows; the pages reconcile. */
   push() {
+    // A worker who left the conference (a cold transfer away) has their leg hung up.
+    for (const leg of this.legs.values()) {
+      if (leg.state !== 'answered' || leg.kind !== 'agent') continue;
+      const conf = this.world.conferences.get(this.world.tasks.get(leg.taskSid)?.conferenceSid);
+      if (conf?.participants.some((p) => p.callSid === leg.callSid && p.status === 'left')) this.endLeg(leg);
+    }
+    for (const o of this.observers) {
+      try { o.changed(); } catch (e) { this.log({ ch: 'gateway', error: `observer: ${e.stack || e}` }); }
+    }
     for (const c of this.clients) {
       if (c.role === 'desktop') this.send(c.id, { type: 'tasks', tasks: this.world.tasksFor(AGENT.sid), team: this.world.team() });
       else if (c.role === 'customer') this.send(c.id, { type: 'calls', calls: this.world.callsFor(c.id), legs: this.legsView(c.id) });

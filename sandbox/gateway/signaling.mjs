@@ -5,14 +5,18 @@
 const VERSION = '1.6';
 const HEARTBEAT_MS = 5000; // the SDK reconnects after 15 s of silence
 
-/** Tokens are opaque to the SDK; the sandbox mints `sandbox.<identity>.<ttl>.<nonce>`. */
-export function parseToken(token) {
-  const m = /^sandbox\.([A-Za-z0-9_-]+)\.(\d+)\.[a-z0-9]+$/.exec(token || '');
-  return m ? { identity: m[1], ttl: Number(m[2]) } : null;
-}
+import { mintToken, parseToken as parseJwt } from '../twilio/token.mjs';
 
-export function mintToken(identity, ttl = 3600) {
-  return `sandbox.${identity}.${ttl}.${Math.random().toString(36).slice(2, 10)}`;
+/** Tokens for the sandbox's Devices (JWT-shaped, as real Flex hands its Device). */
+export { mintToken };
+
+/**
+ * A JWT from the local Twilio, or the debugging desktop's own
+ * `sandbox.<identity>.<ttl>.<nonce>` (its Flex double mints tokens synchronously).
+ */
+function parseToken(token) {
+  const m = /^sandbox\.([A-Za-z0-9_-]+)\.(\d+)\.[a-z0-9]+$/.exec(token || '');
+  return m ? { identity: m[1], ttl: Number(m[2]), exp: Date.now() / 1000 + Number(m[2]) } : parseJwt(token);
 }
 
 let nextId = 1;
@@ -65,6 +69,7 @@ export class SignalingSession {
   listen({ token }) {
     const parsed = parseToken(token);
     if (!parsed) return this.send('error', { error: { code: 31204, message: 'Invalid access token' } });
+    if (parsed.exp * 1000 <= Date.now()) return this.send('error', { error: { code: 20104, message: 'Access token expired' } });
     this.identity = parsed.identity;
     this.tokens.push(token);
     this.send('connected', {

@@ -4,8 +4,8 @@
 import { sid } from './ids.mjs';
 
 /** The workers. Alice is the person at the desktop; Bob is simulated. */
-export const AGENT = { sid: 'WK' + 'a'.repeat(32), identity: 'alice', name: 'Alice' };
-export const OTHER = { sid: 'WK' + 'b'.repeat(32), identity: 'bob', name: 'Bob (simulated)' };
+export const AGENT = { sid: 'WK' + 'a'.repeat(32), identity: 'alice', name: 'Alice', activity: 'Available', activityChangedAt: Date.now() };
+export const OTHER = { sid: 'WK' + 'b'.repeat(32), identity: 'bob', name: 'Bob (simulated)', activity: 'Available', activityChangedAt: Date.now() };
 
 const LIVE_TASK = new Set(['reserved', 'assigned', 'wrapping']);
 
@@ -13,7 +13,8 @@ export class World {
   /** @param {{changed: () => void}} hooks called after every state change */
   constructor(hooks) {
     this.hooks = hooks;
-    this.workers = new Map([[AGENT.sid, AGENT], [OTHER.sid, OTHER]]);
+    // Copies: a World changes its workers (activity), and each test or server starts a fresh one.
+    this.workers = new Map([AGENT, OTHER].map((w) => [w.sid, { ...w, activityChangedAt: Date.now() }]));
     this.calls = new Map();        // customer CallSid → customer call
     this.conferences = new Map();  // CF… → conference
     this.tasks = new Map();        // WT… → task (one reservation each)
@@ -78,6 +79,39 @@ export class World {
     return task;
   }
 
+  /** A worker's TaskRouter activity changed (by name: Available, Offline, Break). */
+  setActivity(workerSid, activity) {
+    const worker = this.workers.get(workerSid);
+    if (!worker) throw new Error(`no worker ${workerSid}`);
+    if (worker.activity !== activity) Object.assign(worker, { activity, activityChangedAt: Date.now() });
+    this.hooks.changed();
+    return worker;
+  }
+
+  /** The worker moved an accepted task to wrap-up (its call may already have ended). */
+  wrap(taskSid) {
+    const task = this.tasks.get(taskSid);
+    if (task && task.status === 'assigned') task.status = 'wrapping';
+    this.hooks.changed();
+    return task;
+  }
+
+  /**
+   * The worker on `taskSid` transfers its call to another worker (cold: it
+   * leaves once the new one joins): a new reservation on the same conference.
+   * A simulated worker accepts at once.
+   */
+  transferTask(taskSid, toWorkerSid) {
+    const from = this.tasks.get(taskSid);
+    if (!from || !from.conferenceSid || from.status !== 'assigned') throw new Error(`task ${taskSid} has no live call to transfer`);
+    if (!this.workers.has(toWorkerSid)) throw new Error(`no worker ${toWorkerSid}`);
+    const conf = this.conferences.get(from.conferenceSid);
+    const task = this.offer({ worker: toWorkerSid, channel: 'voice', conf, from: from.attributes.from, transfer: true });
+    if (toWorkerSid === OTHER.sid) this.accept(task.reservationSid);
+    this.hooks.changed();
+    return task;
+  }
+
   reject(reservationSid) {
     const task = this.taskByReservation(reservationSid);
     if (task && task.status === 'reserved') task.status = 'canceled';
@@ -103,7 +137,8 @@ export class World {
         if (other.participantType === 'worker' && other !== p && other.status === 'joined') {
           other.status = 'left';
           for (const t of this.tasks.values()) {
-            if (t.conferenceSid === conf.sid && t.workerSid === other.workerSid && t.status === 'assigned') t.status = 'completed';
+            // Alice (a real Flex) wraps up, as TaskRouter's reservation does; Bob is done.
+            if (t.conferenceSid === conf.sid && t.workerSid === other.workerSid && t.status === 'assigned') t.status = other.workerSid === AGENT.sid ? 'wrapping' : 'completed';
           }
         }
       }

@@ -13,7 +13,7 @@ export function connectControl(role, onMessage) {
   let ready;
 
   function open() {
-    ws = new WebSocket(`wss://${location.host}/control`);
+    ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/control`);
     ready = new Promise((resolve) => ws.addEventListener('open', resolve, { once: true }));
     ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'hello', role, reqId: 'hello' })));
     ws.addEventListener('close', () => setTimeout(open, 1000));

@@ -1,5 +1,7 @@
-// Behaviour 7: the supervisor's Teams view. The stock "calls" column shows one call and
-// cuts the rest off; multi-call's column lists every accepted call task and wraps.
+// Behaviour 7: the supervisor's Teams view lists every accepted call of a worker, never worse than stock.
+// Flex UI 2.x's own Calls column wraps and lists every call: multi-call leaves it alone. Flex UI 1.x's
+// cuts calls off: multi-call swaps in its own column, under a key of its own, because
+// WorkersDataTable.Content.remove('calls') drops every 'calls' child at render time, a replacement too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openFlex, uiAttributes, bundleExists } from './harness.mjs';
@@ -9,6 +11,10 @@ before(async () => { srv = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); srv?.server.close(); });
 const skip = !bundleExists() && 'dist/plugin-multi-call.js not built';
 
+const WRAPS = '2.17.1'; // TaskCardList's cards in StyledFlexBox, "flex-wrap: wrap"
+const CLIPS = '1.34.6'; // TaskCardList's cards in a FlexBox without allowWrap, "flexWrap: nowrap"
+const CALLS = ['WR1', 'WR2', 'WR3', 'WR4'];
+
 async function worker3Calls(h) {
   await h.run((D) => {
     for (const sid of ['WR1', 'WR2', 'WR3']) D.addTask({ sid, channel: 'voice', status: 'accepted', taskStatus: 'assigned' });
@@ -17,55 +23,77 @@ async function worker3Calls(h) {
   });
 }
 
-/** Renders the Teams view with 200px columns; reports, per column, which cards show and whether any is cut off. */
+/** Renders the Teams view with 200px columns; reports, per column in order, which cards show and which are cut off. */
 const renderTeams = (h) => h.page.evaluate(() => {
   const D = FlexDouble.current;
   let host = document.getElementById('teams-under-test');
   if (!host) { host = document.createElement('div'); host.id = 'teams-under-test'; document.body.prepend(host); }
   const results = D.renderTeamsView(host, 200);
-  const cols = {};
+  const cols = [];
   for (const td of host.querySelectorAll('td[data-column]')) {
     const box = td.getBoundingClientRect();
     const cards = Array.from(td.querySelectorAll('[data-task-sid]'));
-    cols[td.dataset.column] = {
+    cols.push({
+      key: td.dataset.column,
       cards: cards.map((c) => c.dataset.taskSid),
       cutOff: cards.filter((c) => { const r = c.getBoundingClientRect(); return r.right > box.right + 0.5 || r.bottom > box.bottom + 0.5; }).map((c) => c.dataset.taskSid),
-    };
+    });
   }
   return { results, cols };
 });
 
-test('Teams view: the calls column is replaced by one listing every accepted call task of the worker', { skip }, async () => {
-  const h = await openFlex(browser, srv.origin, { config: uiAttributes('forward') });
+/** The rendered columns that show any call card. */
+const callColumns = (cols) => cols.filter((c) => c.cards.some((sid) => CALLS.includes(sid)));
+
+test(`Teams view on Flex ${WRAPS} (stock column wraps): Flex's own calls column stays, the only one, listing every call`, { skip }, async () => {
+  const h = await openFlex(browser, srv.origin, { config: uiAttributes('forward'), flexVersion: WRAPS });
   try {
     await worker3Calls(h);
     const s = await h.snap();
-    const calls = s.columns.filter((c) => c.key === 'calls');
-    assert.equal(calls.length, 1, `expected one calls column: ${JSON.stringify(s.columns)}`);
-    assert.equal(calls[0].byPlugin, true, 'the stock calls column is still there');
     const { results, cols } = await renderTeams(h);
     assert.deepEqual(results.filter((r) => r.error), [], 'a column failed to render');
-    assert.deepEqual(cols.calls.cards.sort(), ['WR1', 'WR2', 'WR3'], 'calls column does not list exactly the accepted call tasks');
+    const calls = callColumns(cols);
+    assert.equal(calls.length, 1, `expected exactly one calls column: ${JSON.stringify({ columns: s.columns, removed: s.teamsRemoveRequests, cols })}`);
+    assert.equal(calls[0].key, 'calls');
+    assert.deepEqual(s.columns.filter((c) => c.key === 'calls').map((c) => c.byPlugin), [false], 'the stock calls column was replaced');
+    assert.deepEqual(s.columns.filter((c) => c.byPlugin), [], 'multi-call added a column where Flex\'s own already shows every call');
+    assert.deepEqual([...calls[0].cards].sort(), ['WR1', 'WR2', 'WR3'], 'calls column does not list exactly the accepted call tasks');
+    assert.deepEqual(calls[0].cutOff, [], `cards cut off in a 200px column: ${JSON.stringify(calls[0])}`);
     await h.shot('teams-view');
   } finally { await h.close(); }
 });
 
-test('Teams view: three calls in a narrow column wrap instead of being cut off', { skip }, async () => {
-  const h = await openFlex(browser, srv.origin, { config: uiAttributes('forward') });
+test(`Teams view on Flex ${CLIPS} (stock column clips): one calls column, multi-call's under its own key, listing every accepted call`, { skip }, async () => {
+  const h = await openFlex(browser, srv.origin, { config: uiAttributes('forward'), flexVersion: CLIPS });
   try {
     await worker3Calls(h);
-    const { cols } = await renderTeams(h);
-    assert.equal(cols.calls.cards.length, 3);
-    // Flex's TaskCardList root is a nowrap flex row (flex-ui 2.17.1: rootContainerStyles "flex-wrap: nowrap");
-    // wrapping it in a wrapping div does not wrap its cards.
-    assert.deepEqual(cols.calls.cutOff, [], `cards cut off in a 200px column: ${JSON.stringify(cols.calls)}`);
+    const s = await h.snap();
+    const { results, cols } = await renderTeams(h);
+    assert.deepEqual(results.filter((r) => r.error), [], 'a column failed to render');
+    const calls = callColumns(cols);
+    assert.equal(calls.length, 1, `expected exactly one calls column: ${JSON.stringify({ columns: s.columns, removed: s.teamsRemoveRequests, cols })}`);
+    const mine = s.columns.find((c) => c.key === calls[0].key);
+    assert.equal(mine.byPlugin, true, 'the stock calls column is still there');
+    assert.notEqual(mine.key, 'calls', 'the replacement must not share the key that Content.remove drops');
+    assert.equal(mine.header, 'Calls');
+    assert.deepEqual(cols.map((c) => c.key), ['agent', mine.key, 'tasks'], 'the calls column is not where the stock one was');
+    assert.deepEqual([...calls[0].cards].sort(), ['WR1', 'WR2', 'WR3'], 'calls column does not list exactly the accepted call tasks');
+    assert.deepEqual(calls[0].cutOff, [], `cards cut off in a 200px column: ${JSON.stringify(calls[0])}`);
   } finally { await h.close(); }
 });
 
-test('Teams view: with multi-call disabled the stock calls column stays', { skip }, async () => {
-  const h = await openFlex(browser, srv.origin, { config: uiAttributes(null, { mc: { enabled: false } }) });
-  try {
-    const s = await h.snap();
-    assert.deepEqual(s.columns.filter((c) => c.key === 'calls').map((c) => c.byPlugin), [false]);
-  } finally { await h.close(); }
-});
+for (const [flexVersion, clips] of [[WRAPS, false], [CLIPS, true]]) {
+  test(`Teams view on Flex ${flexVersion} with multi-call disabled: the stock calls column stays${clips ? ' (and cuts calls off)' : ''}`, { skip }, async () => {
+    const h = await openFlex(browser, srv.origin, { config: uiAttributes(null, { mc: { enabled: false } }), flexVersion });
+    try {
+      await worker3Calls(h);
+      const s = await h.snap();
+      assert.deepEqual(s.columns.map((c) => [c.key, c.byPlugin]), [['agent', false], ['calls', false], ['tasks', false]]);
+      const calls = callColumns((await renderTeams(h)).cols);
+      assert.equal(calls.length, 1);
+      assert.deepEqual([...calls[0].cards].sort(), ['WR1', 'WR2', 'WR3']);
+      // The double's premise: Flex 1.x's cards do not wrap, 2.x's do.
+      assert.equal(calls[0].cutOff.length > 0, clips, JSON.stringify(calls[0]));
+    } finally { await h.close(); }
+  });
+}

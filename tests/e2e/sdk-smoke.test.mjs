@@ -13,7 +13,7 @@ before(async () => {
   sandbox = await startSandbox();
   browser = await launchBrowser();
   customer = await browser.page(`${sandbox.url}/customer`, 'customer');
-  agent = await browser.page(`${sandbox.url}/`, 'agent');
+  agent = await browser.page(`${sandbox.url}/public/blank.html`, 'agent');
   await agent.addScriptTag({ url: '/vendor/twilio.js' });
   await agent.evaluate(async (port) => {
     const names = ['incoming', 'outgoing', 'disconnect', 'dtmf0', 'dtmf1', 'dtmf2', 'dtmf3', 'dtmf4', 'dtmf5', 'dtmf6', 'dtmf7', 'dtmf8', 'dtmf9', 'dtmfs', 'dtmfh'];

@@ -669,7 +669,6 @@
       cancelledNotifications: [],
       plugins: [],              // { name, initCalledWhileEvaluating, state: 'pending'|'ready'|'failed', error }
       flexDeviceErrors: [],
-      columns: [],
       tokens: [],
     };
     let tokenCounter = 0;
@@ -1010,9 +1009,16 @@
     ['SetActivity', 'ShowDirectory', 'HideDirectory', 'NavigateToView', 'SendDTMFDigits', 'SetComponentState'].forEach((n) => impls.set(n, async () => {}));
 
     // ---------------- components
+    // How a TaskCardList lays out its cards. Flex UI 2.x (2.0.0, 2.10.0, 2.17.1): TaskCardListImpl renders
+    // StyledFlexBox (`flex-wrap: wrap`) as the DynamicComponent root, and in 2.17.1 it computes to wrap over
+    // the rootContainerStyles "flex-wrap: nowrap": every card shows. Flex UI 1.x (1.34.6, flex-ui-core
+    // 0.60.5): the cards sit in FlexBox "Twilio-TaskCardList-Container" without allowWrap ("flexWrap:
+    // nowrap"), so in a narrow column the cards after the first are cut off.
+    const flexMajor = Number((/^v?(\d+)\./.exec(String(flexVersion)) || [])[1]);
+    const cardsWrap = !(flexMajor < 2);
     const TaskCardList = function TaskCardList(props) {
       const tasks = (props.tasks || []).filter(props.filter || (() => true));
-      return React.createElement('div', { className: 'Twilio-TaskCardList', 'data-double': 'TaskCardList', style: { display: 'flex', flexDirection: 'row', flexWrap: 'nowrap' } },
+      return React.createElement('div', { className: 'Twilio-TaskCardList', 'data-double': 'TaskCardList', style: { display: 'flex', flexDirection: 'row', flexWrap: cardsWrap ? 'wrap' : 'nowrap' } },
         tasks.map((t) => React.createElement('div', {
           key: t.sid, className: 'Twilio-TaskCard' + (t.sid === props.selectedTaskSid ? ' selected' : '') + (t.sid === props.highlightedTaskSid ? ' highlighted' : ''),
           'data-task-sid': t.sid, style: { width: 90, height: 28, border: '1px solid #888', margin: 2, flex: '0 0 auto', boxSizing: 'border-box', fontSize: 11, overflow: 'hidden' },
@@ -1020,25 +1026,57 @@
         }, t.sid)));
     };
     const ColumnDefinition = function ColumnDefinition() { return null; };
+    // WorkersDataTable.Content is a DynamicContentStore (flex-ui 2.17.1; the same in flex-ui-core 0.60.5):
+    // add and remove only register a fragment / a remove request and return a cleanup function;
+    // DynamicComponent.parseFragment applies them at every render: it drops EVERY child whose key equals a
+    // remove request's key (whose `if`, if any, holds for the table's props), stock or added, whether added
+    // before or after the remove. Children are ordered by sortOrder (stock: their index; added: `sortOrder`,
+    // else the count so far), stable. replace() is add() with `replace: true`: it replaces ALL the columns.
+    const teamsContent = { fragments: [], removeRequests: [] };
     const WorkersDataTable = {
       Content: {
         add(element, options) {
-          const key = element && (element.key || (element.props && element.props.key));
-          double.columns.push({ key: key == null ? null : String(key), element, options: options || {}, byPlugin: true });
-          world.log('teams.column.add', { key });
+          if (!element || element.key == null) throw new Error('No key prop provided when adding component to WorkersDataTable');
+          const frag = { key: element.key, element, options: Object.assign({}, options), byPlugin: true };
+          teamsContent.fragments.push(frag);
+          world.log('teams.column.add', { key: frag.key });
+          return () => { teamsContent.fragments = teamsContent.fragments.filter((f) => f !== frag); };
         },
         remove(key, options) {
-          const before = double.columns.length;
-          double.columns = double.columns.filter((c) => c.key !== key);
-          world.log('teams.column.remove', { key, removed: before - double.columns.length });
-          void options;
+          const req = { key, options: Object.assign({}, options) };
+          teamsContent.removeRequests.push(req);
+          world.log('teams.column.remove', { key });
+          return () => { teamsContent.removeRequests = teamsContent.removeRequests.filter((r) => r !== req); };
         },
-        replace(element, options) { this.remove(element.key); this.add(element, options); },
+        replace(element, options) { return this.add(element, Object.assign({}, options, { replace: true })); },
       },
     };
-    double.columns.push({ key: 'agent', element: React.createElement(ColumnDefinition, { key: 'agent', header: 'Agent', content: (item) => item.worker.fullName }), options: {}, byPlugin: false });
-    double.columns.push({ key: 'calls', element: React.createElement(ColumnDefinition, { key: 'calls', header: 'Calls', content: (item, ctx) => React.createElement(TaskCardList, { tasks: item.tasks, filter: (t) => TaskHelper.isLiveCall(t), onCardSelected: ctx.onTaskSelected, highlightedTaskSid: ctx.monitoredTaskSid }) }), options: {}, byPlugin: false });
-    double.columns.push({ key: 'tasks', element: React.createElement(ColumnDefinition, { key: 'tasks', header: 'Other tasks', content: (item) => React.createElement(TaskCardList, { tasks: item.tasks, filter: (t) => !TaskHelper.isCallTask(t) }) }), options: {}, byPlugin: false });
+    const stockColumns = [
+      { key: 'agent', element: React.createElement(ColumnDefinition, { key: 'agent', header: 'Agent', content: (item) => item.worker.fullName }), options: {}, byPlugin: false },
+      // Flex's own filters (2.17.1 and 1.34.6): callsFilter = isCallTask && isTaskAccepted; tasksFilter = !isCallTask && isTaskAccepted.
+      { key: 'calls', element: React.createElement(ColumnDefinition, { key: 'calls', header: 'Calls', content: (item, ctx) => React.createElement(TaskCardList, { tasks: item.tasks, filter: (t) => TaskHelper.isCallTask(t) && TaskHelper.isTaskAccepted(t), onCardSelected: ctx.onTaskSelected, selectedTaskSid: ctx.selectedTask && ctx.selectedTask.sid, highlightedTaskSid: ctx.monitoredTaskSid }) }), options: {}, byPlugin: false },
+      { key: 'tasks', element: React.createElement(ColumnDefinition, { key: 'tasks', header: 'Messages', content: (item, ctx) => React.createElement(TaskCardList, { tasks: item.tasks, filter: (t) => !TaskHelper.isCallTask(t) && TaskHelper.isTaskAccepted(t), onCardSelected: ctx.onTaskSelected, selectedTaskSid: ctx.selectedTask && ctx.selectedTask.sid, highlightedTaskSid: ctx.monitoredTaskSid }) }), options: {}, byPlugin: false },
+    ];
+    /** The columns the Teams view renders now, as DynamicComponent.parseFragment picks them. */
+    function teamsColumns(tableProps) {
+      const holds = (options) => !options.if || options.if(tableProps);
+      const items = stockColumns.map((col, i) => ({ sortOrder: i, col }));
+      let replaced = null;
+      for (const f of teamsContent.fragments) {
+        if (!holds(f.options)) continue;
+        const entry = { sortOrder: f.options.sortOrder === undefined ? items.length : f.options.sortOrder, col: f };
+        if (f.options.replace) replaced = [entry]; else items.push(entry);
+      }
+      const removals = teamsContent.removeRequests.filter((r) => holds(r.options));
+      return (replaced || items)
+        .filter((e) => !removals.some((r) => e.col.key === r.key))
+        .map((e, i) => ({ e, i }))
+        .sort((a, b) => (a.e.sortOrder - b.e.sortOrder) || (a.i - b.i))
+        .map((x) => x.e.col);
+    }
+    const teamsTableProps = () => ({ workers: [store.getState().flex.worker.worker], selectedTask: undefined, selectedWorker: undefined, monitoredTaskSid: undefined });
+    Object.defineProperty(double, 'columns', { enumerable: true, get: () => teamsColumns(teamsTableProps()) });
+    double.teamsContent = teamsContent;
 
     // ---------------- manager
     const events = new Emitter();
@@ -1214,8 +1252,7 @@
         const head = table.insertRow();
         const row = table.insertRow();
         const results = [];
-        const sorted = double.columns.map((c, i) => ({ c, i })).sort((a, b) => ((a.c.options.sortOrder ?? 1000 + a.i) - (b.c.options.sortOrder ?? 1000 + b.i))).map((x) => x.c);
-        for (const col of sorted) {
+        for (const col of double.columns) {
           const props = col.element.props || {};
           const th = document.createElement('th');
           th.textContent = typeof props.header === 'string' ? props.header : (props.header ? ReactDouble.renderToDom(props.header).textContent : (col.key || ''));
@@ -1327,6 +1364,7 @@
         violations: world.violations.slice(),
         plugins: double.plugins.map((p) => ({ name: p.name, pluginName: p.pluginName, state: p.state, error: p.error, initCalledWhileEvaluating: p.initCalledWhileEvaluating })),
         columns: double.columns.map((c) => ({ key: c.key, byPlugin: c.byPlugin, options: clone(c.options), header: c.element && c.element.props && typeof c.element.props.header === 'string' ? c.element.props.header : null })),
+        teamsRemoveRequests: teamsContent.removeRequests.map((r) => r.key),
         listeners: {
           beforeAcceptTask: actionEmitter.listenerCount('beforeAcceptTask'),
           beforeSelectTask: actionEmitter.listenerCount('beforeSelectTask'),

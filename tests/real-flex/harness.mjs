@@ -1,0 +1,221 @@
+// Shared set-up for the tests inside the real Flex UI: the local Twilio on an
+// ephemeral port, headless Chromium with fake media and a resolver guard (no
+// name but 127.0.0.1 resolves, so a stray request fails and is recorded),
+// the customer panel, and Flex's agent desktop loaded exactly as a person
+// opens it. Helpers read Flex's own state (its Redux store, its Devices and
+// calls) and the local Twilio's; audio is measured at the far ends.
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startSandbox } from '../../sandbox/server.mjs';
+import { speechWav } from '../../sandbox/sounds.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const RESULTS = path.join(root, 'test-results');
+
+/** Received energy per second at a far end: speech is ~1e-2 and above, silence ~0. */
+export const AUDIBLE = 5e-3;
+export const SILENT = 1e-3;
+
+/** Poll `fn` until it returns a truthy value. */
+export async function until(fn, { timeout = 20000, every = 100, what = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    try { last = await fn(); if (last) return last; } catch (e) { last = e; }
+    await new Promise((r) => setTimeout(r, every));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+}
+
+/**
+ * Installed in the Flex page once Flex is up: records every Call on every
+ * Device built from Flex's Device class (Flex's own and multi-call's extra
+ * ones), so tests can read which Device carries a call and whether it is muted.
+ */
+function installProbe() {
+  const manager = window.Twilio.Flex.Manager.getInstance();
+  const Device = Object.getPrototypeOf(manager.voiceClient).constructor;
+  const devices = [];
+  const calls = [];
+  const events = [];
+  const deviceIndex = (d) => { if (!devices.includes(d)) devices.push(d); return devices.indexOf(d); };
+  const track = (call, device) => {
+    if (calls.some((c) => c.call === call)) return;
+    const entry = { call, device: deviceIndex(device) };
+    calls.push(entry);
+    const sid = () => call.parameters && call.parameters.CallSid;
+    for (const ev of ['accept', 'disconnect', 'cancel', 'reject', 'mute']) call.on(ev, (x) => events.push({ t: performance.now(), ev, callSid: sid(), device: entry.device, muted: ev === 'mute' ? !!x : undefined }));
+  };
+  const emit = Device.prototype.emit;
+  Device.prototype.emit = function probeEmit(ev, ...args) {
+    if (ev === 'incoming' && args[0]) track(args[0], this);
+    return emit.call(this, ev, ...args);
+  };
+  const connect = Device.prototype.connect;
+  Device.prototype.connect = async function probeConnect(...args) {
+    const call = await connect.apply(this, args);
+    track(call, this);
+    return call;
+  };
+  // Flex hands out its Device through a Proxy: mark the object behind it to know it again.
+  const isFlex = (d) => {
+    const mark = {};
+    if (manager.voiceClient) manager.voiceClient.probeMark = mark;
+    return d.probeMark === mark;
+  };
+  window.probe = {
+    calls: () => calls.map(({ call, device }) => ({
+      callSid: call.parameters && call.parameters.CallSid, status: call.status(), muted: call.isMuted(), device, flexDevice: isFlex(devices[device]),
+    })),
+    devices: () => devices.map((d, i) => ({ index: i, state: d.state, flex: isFlex(d) })),
+    events: () => events,
+  };
+}
+
+/** The Flex state the tests read: tasks, participants, the active call, notifications. */
+function readFlex() {
+  const Flex = window.Twilio.Flex;
+  const manager = Flex.Manager.getInstance();
+  const s = manager.store.getState().flex;
+  const active = s.phone.activeCall;
+  return {
+    activity: s.worker.activity && s.worker.activity.name,
+    selected: s.view.selectedTaskSid || null,
+    activeCall: active ? active.parameters.CallSid : null,
+    tasks: [...s.worker.tasks.values()].map((t) => ({
+      sid: t.sid, taskSid: t.taskSid, status: t.status, channel: t.taskChannelUniqueName, from: t.attributes && t.attributes.from,
+      participants: t.conference ? t.conference.participants.map((p) => ({ type: p.participantType, callSid: p.callSid, status: p.status, onHold: p.onHold, me: p.isCurrentWorker })) : null,
+    })),
+    notifications: Flex.Notifications.activeNotifications.map((n) => n.id),
+    degraded: Object.entries((Object.values(s).find((v) => v && v.degradeMap) || {}).degradeMap || {}).filter(([, v]) => v).map(([k]) => k),
+    voice: manager.voiceClient && manager.voiceClient.state,
+  };
+}
+
+/**
+ * The local Twilio, Chromium, the customer panel and the real Flex desktop.
+ * @param {{mode?: string, latencyMs?: number, plugin?: boolean}} opts
+ */
+export async function openFlex(opts = {}) {
+  const sandbox = await startSandbox({ port: 0, ...opts });
+  const dir = mkdtempSync(path.join(tmpdir(), 'mc-flex-'));
+  const mic = path.join(dir, 'speech.wav');
+  writeFileSync(mic, speechWav());
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-quic', '--disable-dev-shm-usage', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-audio-capture=${mic}`, '--autoplay-policy=no-user-gesture-required',
+      '--disable-features=WebRtcHideLocalIpsWithMdns', '--allow-loopback-in-peer-connection',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    ],
+  });
+  const context = await browser.newContext({ serviceWorkers: 'allow', viewport: { width: 1400, height: 900 } });
+  await context.grantPermissions(['microphone'], { origin: sandbox.url });
+  // Every request and socket, and whether the Service Worker answered it (then it never reached the network).
+  const requests = [];
+  context.on('request', (r) => { if (!r.serviceWorker()) requests.push({ url: r.url(), request: r }); });
+  context.on('page', (p) => p.on('websocket', (ws) => requests.push({ url: ws.url() })));
+  const open = async (url, name) => {
+    const page = await context.newPage();
+    page.consoleLog = [];
+    page.on('console', (m) => page.consoleLog.push(`[${name}] ${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => page.consoleLog.push(`[${name}] pageerror: ${e.message}`));
+    await page.goto(url);
+    return page;
+  };
+  const customer = await open(`${sandbox.url}/customer`, 'customer');
+  const flex = await open(`${sandbox.url}/?panel=0`, 'flex');
+  const s = { sandbox, browser, context, customer, flex, gateway: sandbox.gateway, world: sandbox.gateway.world, requests };
+  s.close = async () => { await browser.close(); await sandbox.close(); rmSync(dir, { recursive: true, force: true }); };
+  s.state = () => flex.evaluate(readFlex);
+  s.calls = () => flex.evaluate(() => window.probe.calls());
+  s.console = () => [...flex.consoleLog, ...customer.consoleLog].join('\n');
+  s.pluginLines = () => flex.consoleLog.filter((l) => l.includes('[multi-call]'));
+  s.invoke = (name, payload) => flex.evaluate(([n, p]) => window.Twilio.Flex.Actions.invokeAction(n, p).then(() => 'ok', (e) => `rejected: ${e && e.message || e}`), [name, payload]);
+  const ready = await until(() => flex.evaluate(() => window.sandbox && window.sandbox.state !== 'starting' && window.sandbox), { timeout: 90000, what: 'Flex to start' });
+  if (ready.state !== 'ready') throw new Error(`Flex did not start: ${ready.error}\n${s.console()}`);
+  await until(() => flex.evaluate(() => { const m = window.Twilio.Flex.Manager.getInstance(); return m.voiceClient && m.voiceClient.state === 'registered'; }),
+    { timeout: 30000, what: "Flex's Device registered" });
+  await flex.evaluate(installProbe);
+  // The sandbox does not simulate Conversations, so Flex shows its "degraded"
+  // banner for chat, over the top of the task list: close it, as a person
+  // would, once it is up (and again before each click on a task card).
+  s.closeBanner = () => flex.evaluate(() => window.Twilio.Flex.Notifications.dismissNotificationById('DegradedModeActive'));
+  await until(async () => (await s.state()).degraded.includes('ConversationsClient'), { timeout: 20000, what: 'Conversations in degraded mode' }).catch(() => {});
+  await s.closeBanner();
+  return s;
+}
+
+/** The requests and sockets that went to the network other than 127.0.0.1 (a Service Worker answer does not). */
+export async function offLoopback(requests) {
+  const out = [];
+  for (const { url, request } of requests) {
+    let host;
+    try { host = new URL(url).hostname; } catch { out.push(url); continue; }
+    if (host === '127.0.0.1' || /^(data|blob):/.test(url)) continue;
+    const response = request && await request.response().catch(() => null);
+    if (!response || !response.fromServiceWorker()) out.push(url);
+  }
+  return out;
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(RESULTS, { recursive: true });
+  const file = path.join(RESULTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Refreshes a picture in docs/ when UPDATE_DOCS=1 (so a test run leaves the tree clean). */
+export function copyToDocs(file, name) {
+  if (process.env.UPDATE_DOCS === '1') copyFileSync(file, path.join(root, 'docs', name));
+}
+
+// ── what a person does ──────────────────────────────────────────────────
+
+/** The World's task for a customer call offered to Alice (the newest). */
+export const aliceTask = (s, callSid) => [...s.world.tasks.values()].filter((t) => t.attributes.call_sid === callSid && t.workerSid.startsWith('WKa')).at(-1);
+
+/** Accept Alice's reservation for this customer call with Flex's own Accept button, and wait until her leg is answered. */
+export async function accept(s, callSid) {
+  const task = await until(() => aliceTask(s, callSid), { what: `a task for ${callSid}` });
+  await until(async () => (await s.state()).tasks.some((t) => t.sid === task.reservationSid && t.status === 'pending'), { what: `reservation ${task.reservationSid} pending in Flex` });
+  await s.closeBanner();
+  await taskCard(s, task.attributes.from).locator('[data-testid="accept-task"]').click({ timeout: 10000 });
+  const leg = await until(() => [...s.gateway.legs.values()].find((l) => l.customerCallSid === callSid && l.kind === 'agent' && l.state === 'answered'), { what: `the agent leg for ${callSid} answered` });
+  await until(async () => (await s.calls()).some((c) => c.callSid === leg.callSid && c.status === 'open'), { what: `call ${leg.callSid} open in the page` });
+  return { callSid, reservationSid: task.reservationSid, taskSid: task.sid, leg: leg.callSid };
+}
+
+/** Flex's task list card of the task whose caller is `from`. */
+export const taskCard = (s, from) => s.flex.locator('[data-testid="task-item"]').filter({ hasText: from });
+
+/** A customer calls the queue; Alice accepts. */
+export async function inbound(s, from) {
+  const callSid = await s.customer.evaluate((f) => window.customerPanel.place(f, 'alice'), from);
+  return accept(s, callSid);
+}
+
+/** A customer talks to Bob, who transfers the call to (busy) Alice; she accepts. */
+export async function transferred(s, from) {
+  const callSid = await s.customer.evaluate((f) => window.customerPanel.place(f, 'bob'), from);
+  await s.customer.evaluate((sid) => window.customerPanel.transfer(sid), callSid);
+  return accept(s, callSid);
+}
+
+/** Energy each customer receives from the agent, per customer CallSid. */
+export async function farEnds(s, ms = 1500) {
+  const m = await s.customer.evaluate((t) => window.customerPanel.measure(t), ms);
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.energy]));
+}
+
+/** The live (not closed) call in the page for an agent leg. */
+export const callOf = async (s, leg) => (await s.calls()).filter((c) => c.callSid === leg).find((c) => c.status !== 'closed');
+export const customerHeld = (s, callSid) => s.world.customerOnHold(s.world.calls.get(callSid));
+/** Whether Flex shows the customer of this reservation as held (from participant.modified). */
+export const flexShowsHeld = async (s, reservationSid) => (await s.state()).tasks.find((t) => t.sid === reservationSid)?.participants?.find((p) => p.type === 'customer')?.onHold;

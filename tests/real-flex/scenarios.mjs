@@ -1,0 +1,117 @@
+// A shift with multi-call inside the real Flex UI, for one mode: the agent
+// takes a call, receives a transfer while on it, switches between calls with
+// Flex's own buttons, and the calls end. Each step is a test; they share one
+// desktop and run in order. Audio is measured at the far ends.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  openFlex, inbound, transferred, farEnds, until, callOf, customerHeld, flexShowsHeld, taskCard, offLoopback, screenshot, copyToDocs,
+  AUDIBLE, SILENT,
+} from './harness.mjs';
+
+export function multiCallScenarios(mode) {
+  describe(`multi-call in real Flex, ${mode} mode`, () => {
+    let s;
+    let A, B;
+    const why = () => `\n--- console ---\n${s.console().split('\n').filter((l) => !/Conversations|wsconnect\?c=chat/.test(l)).slice(-30).join('\n')}`;
+    const active = async () => (await s.state()).activeCall;
+    const selected = async () => (await s.state()).selected;
+
+    before(async () => { s = await openFlex({ mode }); });
+    after(async () => { await s?.close(); });
+
+    test(`${mode}: Flex's plugin loader loads multi-call and it turns on`, async () => {
+      await until(() => s.pluginLines().some((l) => l.includes(`on: ${mode} mode`)), { what: `"[multi-call] on: ${mode} mode"${why()}` });
+      const list = s.gateway.frames.find((f) => f.ch === 'twilio-rest' && f.path === '/plugins');
+      assert.ok(list, 'Flex asked for its plugin list');
+      assert.ok(s.gateway.frames.some((f) => f.ch === 'http' && f.url === '/plugin/plugin-multi-call.js'), "Flex's loader fetched the bundle");
+    });
+
+    test(`${mode} 1: a transfer to the busy agent holds and mutes A; B is heard and is Flex's active call`, async () => {
+      A = await inbound(s, 'Ada');
+      assert.equal(await active(), A.leg, 'A is the active call');
+      assert.equal((await callOf(s, A.leg)).flexDevice, true, "the first call is on Flex's own Device");
+      const first = await farEnds(s);
+      assert.ok(first[A.callSid] > AUDIBLE, `A's customer hears the agent: ${first[A.callSid]}`);
+
+      B = await transferred(s, 'Ben');
+      assert.equal((await callOf(s, B.leg)).flexDevice, false, 'the transferred call is on an extra Device');
+      await until(async () => (await callOf(s, A.leg)).muted, { what: `A muted${why()}` });
+      assert.equal(customerHeld(s, A.callSid), true, "A's customer is held in the conference");
+      await until(() => flexShowsHeld(s, A.reservationSid), { what: `Flex shows A's customer held (participant.modified)${why()}` });
+      assert.equal((await callOf(s, B.leg)).muted, false, "B's leg is not muted");
+      assert.equal(await active(), B.leg, `B is Flex's active call${why()}`);
+      assert.equal(await selected(), B.reservationSid, 'B is the selected task');
+
+      const e = await farEnds(s);
+      assert.ok(e[A.callSid] < SILENT, `A's customer receives silence: ${e[A.callSid]}`);
+      assert.ok(e[B.callSid] > AUDIBLE, `B's customer hears the agent: ${e[B.callSid]}`);
+      const shot = await screenshot(s.flex, `real-flex-${mode}-1-two-calls-one-held`);
+      if (mode === 'standby') copyToDocs(shot, 'real-flex-two-calls.png');
+    });
+
+    test(`${mode} 2: selecting A's card makes A Flex's active call; the mute button then acts on A`, async () => {
+      await s.closeBanner();
+      await taskCard(s, 'Ada').locator('text=Ada').first().click();
+      await until(async () => (await active()) === A.leg, { what: `A active after selecting its card${why()}` });
+      const aMuted = (await callOf(s, A.leg)).muted;
+      await s.closeBanner();
+      await s.flex.locator('[data-testid="mute-call"]').click();
+      await until(async () => (await callOf(s, A.leg)).muted !== aMuted, { what: `the mute button toggles A${why()}` });
+      const both = [(await callOf(s, A.leg)).muted, (await callOf(s, B.leg)).muted];
+      assert.ok(both.includes(true), `never two unmuted calls: A ${both[0]}, B ${both[1]}`);
+      await s.closeBanner();
+      await s.flex.locator('[data-testid="mute-call"]').click();
+      await until(async () => (await callOf(s, A.leg)).muted === aMuted, { what: 'the mute button toggles A back' });
+      assert.equal(await active(), A.leg, `A is still Flex's active call after Flex's own mute handler ran${why()}`);
+      // Un-muting held A silenced B first; muting A again must not reopen B.
+      assert.equal((await callOf(s, B.leg)).muted, true, 'the mute button acted on A only');
+      const unmuted = (await s.calls()).filter((c) => c.status === 'open' && !c.muted);
+      assert.ok(unmuted.length <= 1, `never two unmuted calls: ${JSON.stringify(unmuted)}`);
+    });
+
+    test(`${mode} 3: un-holding A from the call canvas holds and mutes B and un-mutes A`, async () => {
+      await s.closeBanner();
+      await s.flex.locator('[data-testid="hold-participant"]').first().click();
+      await until(() => customerHeld(s, B.callSid) && !customerHeld(s, A.callSid), { what: `B held, A un-held${why()}` });
+      await until(async () => !(await callOf(s, A.leg)).muted && (await callOf(s, B.leg)).muted, { what: 'A un-muted, B muted' });
+      const e = await farEnds(s);
+      assert.ok(e[B.callSid] < SILENT, `B's customer receives silence: ${e[B.callSid]}`);
+      assert.ok(e[A.callSid] > AUDIBLE, `A's customer hears the agent: ${e[A.callSid]}`);
+      await until(() => flexShowsHeld(s, B.reservationSid), { what: "Flex shows B's customer held" });
+    });
+
+    test(`${mode} 4: un-holding B from its task card while A is selected makes B the selected task and Flex's active call`, async () => {
+      assert.equal(await selected(), A.reservationSid, 'A is selected');
+      await s.closeBanner();
+      await taskCard(s, 'Ben').locator('[data-testid="hold-task"]').click();
+      await until(() => customerHeld(s, A.callSid) && !customerHeld(s, B.callSid), { what: `A held, B un-held${why()}` });
+      await until(async () => !(await callOf(s, B.leg)).muted && (await callOf(s, A.leg)).muted, { what: 'B un-muted, A muted' });
+      await until(async () => (await selected()) === B.reservationSid && (await active()) === B.leg,
+        { what: `B selected and Flex's active call, so mute and hang-up act on the call the agent hears${why()}` });
+    });
+
+    test(`${mode} 5: B's customer hangs up: A stays held and becomes the active call; B's extra Device goes`, async () => {
+      const bDevice = (await callOf(s, B.leg)).device;
+      await s.customer.evaluate((sid) => window.customerPanel.hangup(sid), B.callSid);
+      await until(async () => !(await callOf(s, B.leg)), { what: 'B closed' });
+      await until(async () => (await active()) === A.leg, { what: `A active once B ended${why()}` });
+      assert.equal(customerHeld(s, A.callSid), true, 'A stays held until the agent resumes it');
+      await until(() => s.flex.evaluate((i) => window.probe.devices()[i].state === 'destroyed', bDevice), { what: `B's Device destroyed${why()}` });
+    });
+
+    test(`${mode} 6: hanging up held A from its card ends A; nothing is left active`, async () => {
+      await s.closeBanner();
+      await taskCard(s, 'Ada').locator('[data-testid="hangup-task"]').click();
+      await until(() => s.world.calls.get(A.callSid).status === 'completed', { what: `A's customer hung up${why()}` });
+      await until(async () => (await active()) === null, { what: `no active call${why()}` });
+    });
+
+    test(`${mode} 7: every payload satisfied the SDKs, and no request left 127.0.0.1`, async () => {
+      assert.deepEqual(s.sandbox.taskrouter.shapeErrors, []);
+      assert.deepEqual(await offLoopback(s.requests), []);
+      const pageErrors = s.flex.consoleLog.filter((l) => l.includes('pageerror'));
+      assert.deepEqual(pageErrors, [], 'no uncaught error in the Flex page');
+    });
+  });
+}
