@@ -187,25 +187,37 @@ async function tick() {
   setTimeout(tick, 0);
 }
 
-function meter(value) {
-  // Received energy per second: speech at the agent is ~1e-2..1e-1, silence ~0.
-  const pct = Math.max(0, Math.min(100, (Math.log10(Math.max(value, 1e-6)) + 6) / 5 * 100));
-  return h('span', { class: 'meter', title: value.toExponential(2) }, h('span', { style: `width:${pct}%` }));
-}
+/** Received energy per second as a meter width: speech at the agent is ~1e-2..1e-1, silence ~0. */
+const meterPct = (value) => Math.max(0, Math.min(100, (Math.log10(Math.max(value, 1e-6)) + 6) / 5 * 100));
 
+// The list is rebuilt only when the calls change; the meters tick in place.
+// Rebuilding it on every tick would replace a button between mouse-down and
+// mouse-up, and the click would be lost.
+let shown = '';
 function render() {
   const list = document.getElementById('calls');
-  list.replaceChildren(...(calls.length ? calls.slice().reverse().map((c) => {
-    const live = c.status !== 'completed';
-    const lv = levels[c.sid] || { energy: 0, bytesIn: 0 };
-    return h('li', { class: `call ${live ? '' : 'ended'} ${c.onHold ? 'held' : ''}`, 'data-call': c.sid },
-      h('div', { class: 'who' }, h('strong', {}, c.from), h('span', { class: 'muted' }, live ? (c.worker ? ` with ${c.worker}` : ' waiting for an agent') : ' ended')),
-      h('div', { class: 'badges' }, c.onHold && live ? h('span', { class: 'badge hold' }, 'on hold (not heard)') : null),
-      live ? h('div', { class: 'level' }, h('span', { class: 'muted' }, 'hears the agent'), meter(lv.energy), h('span', { class: 'num' }, `${Math.round(lv.bytesIn)} B/s`)) : null,
-      live ? h('div', { class: 'actions' },
-        c.worker.startsWith('Bob') ? h('button', { onclick: () => control.request({ type: 'call.transfer', callSid: c.sid }), 'data-action': 'transfer' }, 'Bob transfers to Alice') : null,
-        h('button', { class: 'danger', onclick: () => control.request({ type: 'call.hangup', callSid: c.sid }), 'data-action': 'hangup' }, 'Hang up')) : null);
-  }) : [h('li', { class: 'empty' }, 'No calls yet.')]));
+  const key = JSON.stringify(calls.map((c) => [c.sid, c.status, c.onHold, c.worker]));
+  if (key !== shown) {
+    shown = key;
+    list.replaceChildren(...(calls.length ? calls.slice().reverse().map((c) => {
+      const live = c.status !== 'completed';
+      return h('li', { class: `call ${live ? '' : 'ended'} ${c.onHold ? 'held' : ''}`, 'data-call': c.sid },
+        h('div', { class: 'who' }, h('strong', {}, c.from), h('span', { class: 'muted' }, live ? (c.worker ? ` with ${c.worker}` : ' waiting for an agent') : ' ended')),
+        h('div', { class: 'badges' }, c.onHold && live ? h('span', { class: 'badge hold' }, 'on hold (not heard)') : null),
+        live ? h('div', { class: 'level' }, h('span', { class: 'muted' }, 'hears the agent'), h('span', { class: 'meter' }, h('span', {})), h('span', { class: 'num' }, '')) : null,
+        live ? h('div', { class: 'actions' },
+          c.worker.startsWith('Bob') ? h('button', { onclick: () => control.request({ type: 'call.transfer', callSid: c.sid }), 'data-action': 'transfer' }, 'Bob transfers to Alice') : null,
+          h('button', { class: 'danger', onclick: () => control.request({ type: 'call.hangup', callSid: c.sid }), 'data-action': 'hangup' }, 'Hang up')) : null);
+    }) : [h('li', { class: 'empty' }, 'No calls yet.')]));
+  }
+  for (const li of list.querySelectorAll('li[data-call]')) {
+    const lv = levels[li.dataset.call] || { energy: 0, bytesIn: 0 };
+    const bar = li.querySelector('.meter > span');
+    if (!bar) continue;
+    bar.style.width = `${meterPct(lv.energy)}%`;
+    bar.parentElement.title = lv.energy.toExponential(2);
+    li.querySelector('.num').textContent = `${Math.round(lv.bytesIn)} B/s`;
+  }
 }
 
 let n = 0;

@@ -2,7 +2,7 @@
 // sandbox on an ephemeral port, headless Chromium with fake media, and helpers
 // to watch every request the browser makes.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,11 +90,6 @@ export async function screenshot(page, name) {
   const file = path.join(RESULTS, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
-}
-
-/** Refreshes a picture in docs/ when UPDATE_DOCS=1 (so a test run leaves the tree clean). */
-export function copyToDocs(file, name) {
-  if (process.env.UPDATE_DOCS === '1') copyFileSync(file, path.join(root, 'docs', name));
 }
 
 /** Poll `fn` until it returns a truthy value. */
