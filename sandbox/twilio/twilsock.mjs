@@ -77,7 +77,7 @@ export function attachTwilsock(ws, { client, sync, log, refuse = null }) {
     switch (header.method) {
       case 'init':
         log({ ch: 'twilsock', client, dir: 'in', method: 'init', refused: refuse ?? undefined });
-        if (refuse) return reply(header.id, { status: { code: 403, status: 'Forbidden', description: refuse } });
+        if (refuse) return reply(header.id, { status: { code: 403, status: refuse, description: refuse } });
         // No offline storage id: the SDK then warns once and keeps no session cache, which is all we want.
         return reply(header.id, {
           capabilities: CAPABILITIES, continuation_token: `CT${randomBytes(16).toString('hex')}`,
