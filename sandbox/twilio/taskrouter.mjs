@@ -160,6 +160,11 @@ export class TaskRouter {
       return other ? ok(this.workerRaw(other)) : fail(404, `no worker ${m[1]}`);
     }
     if (url === `Workspaces/${WORKSPACE_SID}/Activities`) return ok(page(ACTIVITIES.map(activityRaw)));
+    if (url === `Workspaces/${WORKSPACE_SID}/TaskQueues` && method === 'GET') return ok(page(QUEUES.map(queueRaw)));
+    if ((m = url.match(new RegExp(`^Workspaces/${WORKSPACE_SID}/TaskQueues/(WQ\\w+)$`))) && method === 'GET') {
+      const queue = QUEUES.find((q) => q.sid === m[1]);
+      return queue ? ok(queueRaw(queue)) : fail(404, `no queue ${m[1]}`);
+    }
     if (url === `${me}/WorkerChannels`) return ok(page(Object.keys(CHANNELS).map((c) => this.channelRaw(worker, c))));
     if (url === `${me}/Reservations` && method === 'GET') {
       const live = [...this.world.tasks.values()].filter((t) => t.workerSid === workerSid && LIVE.has(t.status));
@@ -274,7 +279,7 @@ export class TaskRouter {
   }
 
   /** Flex's transfer: to a worker (WK…) or a queue (WQ…); a queue hands the call to its first other available worker. */
-  transfer({ TaskSid, To }, workerSid) {
+  transfer({ TaskSid, To, Mode = 'COLD', ReservationSid }, workerSid) {
     const task = this.world.tasks.get(TaskSid);
     if (!task) return fail(404, `no task ${TaskSid}`);
     let target = To;
@@ -285,7 +290,12 @@ export class TaskRouter {
     }
     try {
       const created = this.world.transferTask(task.sid, target);
-      return { status: 200, body: { sid: `TT${created.sid.slice(2)}`, task_sid: task.sid, to: To, mode: 'COLD', status: 'initiated' } };
+      // The SDK's TransferDescriptor requires every one of these fields.
+      return { status: 200, body: {
+        sid: `TT${created.sid.slice(2)}`, task_sid: task.sid, date_created: secs(Date.now()), date_updated: secs(Date.now()), initiating_reservation_sid: ReservationSid ?? task.reservationSid,
+        initiating_worker_sid: workerSid, initiating_queue_sid: QUEUES[0].sid, initiating_workflow_sid: WORKFLOW_SID, transfer_mode: Mode, transfer_to: To,
+        transfer_type: /^WQ/.test(To) ? 'QUEUE' : 'WORKER', transfer_status: 'initiated',
+      } };
     } catch (e) {
       return fail(400, e.message);
     }
@@ -367,6 +377,11 @@ const fail = (status, message) => ({ status, body: { message, status } });
 const page = (contents) => ({ contents, after_sid: null });
 const interactionSid = (task) => `KD${task.sid.slice(2)}`;
 const channelSid = (task) => `UO${task.sid.slice(2)}`;
+const queueRaw = ({ sid, name }) => ({
+  account_sid: ACCOUNT_SID, sid, friendly_name: name, workspace_sid: WORKSPACE_SID, target_workers: name === 'Sales' ? 'contact_uri == "client:alice"' : '1==1',
+  max_reserved_workers: 1, task_order: 'FIFO', lifo_queue: false, reservation_activity_name: null, reservation_activity_sid: null,
+  assignment_activity_name: null, assignment_activity_sid: null, date_created: secs(Date.now()) - 86400, date_updated: secs(Date.now()) - 86400,
+});
 const activityRaw = ([sid, name, available]) => ({
   account_sid: ACCOUNT_SID, available, date_created: secs(Date.now()) - 86400, date_updated: secs(Date.now()) - 86400, friendly_name: name, sid, workspace_sid: WORKSPACE_SID,
 });

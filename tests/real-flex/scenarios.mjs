@@ -107,9 +107,12 @@ export function multiCallScenarios(mode) {
       await until(async () => (await active()) === null, { what: `no active call${why()}` });
     });
 
-    test(`${mode} 7: every payload satisfied the SDKs, and no request left 127.0.0.1`, async () => {
+    test(`${mode} 7: every payload satisfied the SDKs, no call was answered twice, and no request left 127.0.0.1`, async () => {
       assert.deepEqual(s.sandbox.taskrouter.shapeErrors, []);
       assert.deepEqual(await offLoopback(s.requests), []);
+      // Each agent leg was answered (or taken over) once, however many Devices it rang.
+      const answers = s.gateway.frames.filter((f) => f.ch === 'signal' && f.dir === 'in' && f.type === 'answer').map((f) => f.payload.callsid);
+      assert.deepEqual(answers.filter((c, i) => answers.indexOf(c) !== i), [], 'no call answered twice');
       const pageErrors = s.flex.consoleLog.filter((l) => l.includes('pageerror'));
       assert.deepEqual(pageErrors, [], 'no uncaught error in the Flex page');
     });
