@@ -30,6 +30,42 @@ function wasmBytes() {
   return bytes;
 }
 
+const AUDIO_LIST_WAIT_MS = 5000; // longest an apply waits for a new Device to list the audio devices
+
+/** Runs `fn`; resolves with its error, or null once it succeeded. */
+const settle = (fn) => Promise.resolve().then(fn).then(() => null, (e) => e || new Error('failed'));
+
+/**
+ * Resolves once a Device's AudioHelper has listed the browser's audio devices.
+ * Its constructor starts `enumerateDevices()` and fills `availableOutputDevices`
+ * and `availableInputDevices` later, emitting 'deviceChange'; the SDK then
+ * selects 'default' for its speaker and ringtone in the same microtasks, so the
+ * apply runs one task later, after that selection.
+ */
+function audioReady(audio) {
+  const listed = () => (audio.availableOutputDevices && audio.availableOutputDevices.size)
+    || (audio.availableInputDevices && audio.availableInputDevices.size);
+  if (listed() || typeof audio.on !== 'function') return undefined;
+  return new Promise((resolve) => {
+    let timer;
+    const done = () => {
+      clearTimeout(timer);
+      if (audio.removeListener) audio.removeListener('deviceChange', done);
+      setTimeout(resolve, 0);
+    };
+    timer = setTimeout(done, AUDIO_LIST_WAIT_MS);
+    audio.on('deviceChange', done);
+  });
+}
+
+/** Asks the AudioHelper to list the devices again (an SDK internal; waits a moment without it). */
+function relist(audio) {
+  const listed = typeof audio._updateAvailableDevices === 'function'
+    ? Promise.resolve().then(() => audio._updateAvailableDevices()).catch(() => {})
+    : new Promise((r) => setTimeout(r, 500));
+  return listed.then(() => new Promise((r) => setTimeout(r, 0)));
+}
+
 /** The Flex plugin class: Flex constructs it and awaits `init`. */
 class MultiCallPlugin {
   constructor() {
@@ -412,16 +448,38 @@ class Host {
     if (this.holds) this.holds.push(p); // a before-listener waits for these
   }
 
+  /**
+   * Copies the speaker and microphone of Flex's Device to extra Device `id`
+   * once that Device's audio helper has listed the browser's devices (a new
+   * Device lists them asynchronously and refuses every id until then).
+   */
   applyAudio(id) {
     const entry = this.devices.get(id);
-    const from = this.flexDevice && this.flexDevice.audio;
     const to = entry && entry.device.audio;
-    if (!from || !to) return;
-    const speakers = from.speakerDevices && from.speakerDevices.get ? [...from.speakerDevices.get()].map((d) => d.deviceId) : [];
-    const warn = (e) => log('warn', `could not apply the agent's audio devices to Device ${id}: ${errorText(e)}`);
-    if (speakers.length && to.speakerDevices) Promise.resolve().then(() => to.speakerDevices.set(speakers)).catch(warn);
-    const input = from.inputDevice && from.inputDevice.deviceId;
-    if (input && to.setInputDevice) Promise.resolve().then(() => to.setInputDevice(input)).catch(warn);
+    if (!to || !this.flexDevice || !this.flexDevice.audio) return;
+    const alive = () => !this.dead && this.devices.get(id) === entry;
+    // The agent's choice is read when applying, so a late apply never
+    // brings back an older choice.
+    const apply = () => {
+      const from = alive() && this.flexDevice && this.flexDevice.audio;
+      if (!from) return Promise.resolve([]);
+      const jobs = [];
+      const speakers = from.speakerDevices && from.speakerDevices.get ? [...from.speakerDevices.get()].map((d) => d.deviceId) : [];
+      if (speakers.length && to.speakerDevices && to.isOutputSelectionSupported !== false) jobs.push(settle(() => to.speakerDevices.set(speakers)));
+      const input = from.inputDevice && from.inputDevice.deviceId;
+      if (input && to.setInputDevice) jobs.push(settle(() => to.setInputDevice(input)));
+      return Promise.all(jobs).then((errors) => errors.filter(Boolean));
+    };
+    const notFound = (errors) => errors.some((e) => /not found/i.test(errorText(e)));
+    Promise.resolve()
+      .then(() => audioReady(to))
+      .then(apply)
+      // Listed, yet an id is missing: list again (the SDK's own refresh), then retry once.
+      .then((errors) => (notFound(errors) && alive() ? relist(to).then(apply) : errors))
+      .then((errors) => {
+        if (errors.length && alive()) log('warn', `could not apply the agent's audio devices to Device ${id}: ${errors.map(errorText).join('; ')}`);
+      })
+      .catch((e) => log('warn', `could not apply the agent's audio devices to Device ${id}: ${errorText(e)}`));
   }
 
   // ----- hooks -----
