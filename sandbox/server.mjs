@@ -48,9 +48,10 @@ const PAGES = { '/': 'flex.html', '/desktop': 'desktop.html', '/customer': 'cust
  * @param {number} [o.latencyMs] delay added to every Twilio REST request (EventBridge and the hard-coded hosts)
  * @param {boolean} [o.plugin] serve multi-call in Flex's plugin list (default: when dist/ has it)
  * @param {number} [o.tokenTtl] lifetime of the tokens Flex gets, in seconds
+ * @param {object} [o.uiExtra] additions to the Configuration's ui_attributes: {multiCall, voice, top} (tests of odd configurations)
  * @returns {Promise<{url, port, gateway, taskrouter, settings, close}>}
  */
-export async function startSandbox({ port = 8080, host = '127.0.0.1', quiet = true, mode = 'standby', latencyMs = 0, plugin, tokenTtl = 3600 } = {}) {
+export async function startSandbox({ port = 8080, host = '127.0.0.1', quiet = true, mode = 'standby', latencyMs = 0, plugin, tokenTtl = 3600, uiExtra = {} } = {}) {
   const gateway = new Gateway({ quiet });
   const log = (entry) => gateway.log(entry);
   const taskrouter = new TaskRouter({ gateway, log });
@@ -62,7 +63,7 @@ export async function startSandbox({ port = 8080, host = '127.0.0.1', quiet = tr
 
   /** What the page and tests may change while the server runs. */
   const settings = {
-    mode, latencyMs, tokenTtl, uiExtra: {},
+    mode, latencyMs, tokenTtl, uiExtra,
     plugin: plugin ?? existsSync(PLUGIN),
     refreshes: 0,
   };
