@@ -47,7 +47,7 @@ function installProbe() {
     const entry = { call, device: deviceIndex(device) };
     calls.push(entry);
     const sid = () => call.parameters && call.parameters.CallSid;
-    for (const ev of ['accept', 'disconnect', 'cancel', 'reject', 'mute']) call.on(ev, (x) => events.push({ t: performance.now(), ev, callSid: sid(), device: entry.device, muted: ev === 'mute' ? !!x : undefined }));
+    for (const ev of ['accept', 'disconnect', 'cancel', 'reject', 'mute', 'reconnecting', 'reconnected']) call.on(ev, (x) => events.push({ t: performance.now(), ev, callSid: sid(), device: entry.device, muted: ev === 'mute' ? !!x : undefined }));
   };
   const emit = Device.prototype.emit;
   Device.prototype.emit = function probeEmit(ev, ...args) {

@@ -20,7 +20,9 @@ export function multiCallScenarios(mode) {
     before(async () => { s = await openFlex({ mode }); });
     after(async () => { await s?.close(); });
 
-    test(`${mode}: Flex's plugin loader loads multi-call and it turns on`, async () => {
+    test(`${mode}: Flex's plugin loader loads multi-call and it turns on; only chat (not simulated) is degraded`, async () => {
+      const { degraded } = await s.state();
+      assert.deepEqual(degraded.filter((d) => d !== 'ConversationsClient'), [], `degraded Flex clients: ${degraded}`);
       await until(() => s.pluginLines().some((l) => l.includes(`on: ${mode} mode`)), { what: `"[multi-call] on: ${mode} mode"${why()}` });
       const list = s.gateway.frames.find((f) => f.ch === 'twilio-rest' && f.path === '/plugins');
       assert.ok(list, 'Flex asked for its plugin list');
@@ -79,6 +81,17 @@ export function multiCallScenarios(mode) {
       assert.ok(e[B.callSid] < SILENT, `B's customer receives silence: ${e[B.callSid]}`);
       assert.ok(e[A.callSid] > AUDIBLE, `A's customer hears the agent: ${e[A.callSid]}`);
       await until(() => flexShowsHeld(s, B.reservationSid), { what: "Flex shows B's customer held" });
+    });
+
+    test(`${mode} 3b: a signalling drop loses no call; the agent is still heard on A only`, async () => {
+      s.gateway.dropSignaling('alice');
+      await until(() => s.flex.evaluate((legs) => legs.every((leg) => window.probe.events().some((e) => e.ev === 'reconnected' && e.callSid === leg)), [A.leg, B.leg]),
+        { what: `each call reconnected${why()}`, timeout: 30000 });
+      for (const leg of [A.leg, B.leg]) assert.equal((await callOf(s, leg))?.status, 'open', `${leg} still open`);
+      await until(async () => {
+        const e = await farEnds(s, 1000);
+        return e[A.callSid] > AUDIBLE && e[B.callSid] < SILENT;
+      }, { what: "A's customer hears the agent and B's hears silence after the drop" });
     });
 
     test(`${mode} 4: un-holding B from its task card while A is selected makes B the selected task and Flex's active call`, async () => {
