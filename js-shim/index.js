@@ -376,7 +376,7 @@ class Host {
     if (constraints && device.audio && device.audio.setAudioConstraints) {
       Promise.resolve(device.audio.setAudioConstraints(constraints)).catch((e) => log('warn', `audioConstraints not applied: ${errorText(e)}`));
     }
-    this.applyAudio(id);
+    entry.audioApplied = this.applyAudio(id);
     if (register) {
       Promise.resolve().then(() => device.register()).catch((e) => this.feed(failed(id, `register failed: ${errorText(e)}`, e)));
     }
@@ -399,11 +399,10 @@ class Host {
     const entry = this.devices.get(id);
     const call = entry && entry.incoming.get(sid);
     if (!call) return this.later(failed(id, `call ${sid} is no longer ringing`));
-    try {
-      call.accept(this.voice.acceptOptions);
-    } catch (e) {
-      this.later(failed(id, `accept failed: ${errorText(e)}`));
-    }
+    // As for a forwarded call: the microphone is acquired after the agent's devices are applied.
+    Promise.resolve(entry.audioApplied)
+      .then(() => call.accept(this.voice.acceptOptions))
+      .catch((e) => this.feed(failed(id, `accept failed: ${errorText(e)}`)));
     return undefined;
   }
 
@@ -421,7 +420,9 @@ class Host {
     const rtcConstraints = accept.rtcConstraints !== undefined ? accept.rtcConstraints : this.voice.rtcConstraints;
     if (rtcConfiguration !== undefined) opts.rtcConfiguration = rtcConfiguration;
     if (rtcConstraints !== undefined) opts.rtcConstraints = rtcConstraints;
-    Promise.resolve().then(() => entry.device.connect(opts)).then((call) => {
+    // Connect once the agent's devices are applied: changing the input while
+    // the call acquires the microphone fails it (AcquisitionFailedError, seen in real Flex).
+    Promise.resolve(entry.audioApplied).then(() => entry.device.connect(opts)).then((call) => {
       if (!this.devices.has(id)) return;
       this.watchCall(id, call, sid);
       if (call.status && call.status() === 'open') this.opened(id, call, sid);
@@ -452,11 +453,12 @@ class Host {
    * Copies the speaker and microphone of Flex's Device to extra Device `id`
    * once that Device's audio helper has listed the browser's devices (a new
    * Device lists them asynchronously and refuses every id until then).
+   * Returns a promise that settles (never rejects) when that is done.
    */
   applyAudio(id) {
     const entry = this.devices.get(id);
     const to = entry && entry.device.audio;
-    if (!to || !this.flexDevice || !this.flexDevice.audio) return;
+    if (!to || !this.flexDevice || !this.flexDevice.audio) return Promise.resolve();
     const alive = () => !this.dead && this.devices.get(id) === entry;
     // The agent's choice is read when applying, so a late apply never
     // brings back an older choice.
@@ -471,7 +473,7 @@ class Host {
       return Promise.all(jobs).then((errors) => errors.filter(Boolean));
     };
     const notFound = (errors) => errors.some((e) => /not found/i.test(errorText(e)));
-    Promise.resolve()
+    return Promise.resolve()
       .then(() => audioReady(to))
       .then(apply)
       // Listed, yet an id is missing: list again (the SDK's own refresh), then retry once.

@@ -187,9 +187,20 @@ export async function accept(s, callSid) {
   await until(async () => (await s.state()).tasks.some((t) => t.sid === task.reservationSid && t.status === 'pending'), { what: `reservation ${task.reservationSid} pending in Flex` });
   await s.closeBanner();
   await taskCard(s, task.attributes.from).locator('[data-testid="accept-task"]').click({ timeout: 10000 });
-  const leg = await until(() => [...s.gateway.legs.values()].find((l) => l.customerCallSid === callSid && l.kind === 'agent' && l.state === 'answered'), { what: `the agent leg for ${callSid} answered` });
+  const leg = await until(() => [...s.gateway.legs.values()].find((l) => l.customerCallSid === callSid && l.kind === 'agent' && l.state === 'answered'), { what: `the agent leg for ${callSid} answered` })
+    .catch((e) => { throw new Error(`${e.message}\n${diagnose(s, callSid)}`); });
   await until(async () => (await s.calls()).some((c) => c.callSid === leg.callSid && c.status === 'open'), { what: `call ${leg.callSid} open in the page` });
   return { callSid, reservationSid: task.reservationSid, taskSid: task.sid, leg: leg.callSid };
+}
+
+/** What a failed wait on a call needs to be understood: its legs, their signalling, multi-call's lines. */
+function diagnose(s, callSid) {
+  const legs = [...s.gateway.legs.values()].filter((l) => l.customerCallSid === callSid);
+  const sids = new Set(legs.map((l) => l.callSid));
+  const frames = s.gateway.frames.filter((f) => f.ch === 'signal' && sids.has(f.payload?.callsid) || f.ch === 'gateway')
+    .map((f) => `${f.t % 100000} ${f.ch} ${f.dir || ''} ${f.session || ''} ${f.type || ''} ${f.warn || f.error || ''}`);
+  return [`legs: ${JSON.stringify(legs.map((l) => ({ callSid: l.callSid, state: l.state, invited: l.invited.size })))}`,
+    ...frames.slice(-20), ...s.pluginLines().slice(-12)].join('\n');
 }
 
 /** Flex's task list card of the task whose caller is `from`. */
