@@ -5,8 +5,7 @@ import {
   ACCOUNT_SID, WORKSPACE_SID, WORKFLOW_SID, FLEX_INSTANCE_SID, FLEX_USER_SID, CHAT_SERVICE_SID, SYNC_SERVICE_SID, QUEUES, ACTIVITIES,
 } from './account.mjs';
 import { mintToken, parseToken } from './token.mjs';
-
-const SOUNDS = ['incoming', 'outgoing', 'disconnect', 'dtmf0', 'dtmf1', 'dtmf2', 'dtmf3', 'dtmf4', 'dtmf5', 'dtmf6', 'dtmf7', 'dtmf8', 'dtmf9', 'dtmfs', 'dtmfh'];
+import { SOUND_NAMES, wav } from '../sounds.mjs';
 
 /** multi-call's modes as Flex configurations (ui_attributes), as flex-config/ describes them. */
 export const MODES = {
@@ -29,7 +28,7 @@ export function uiAttributes(origin, mode, extra = {}) {
       // chunderw is always dialled as wss://…/signal; the page rewrites it to ws:// on 127.0.0.1.
       voice: {
         chunderw: host, publishEvents: false, allowIncomingWhileBusy: m.allowIncomingWhileBusy,
-        sounds: Object.fromEntries(SOUNDS.map((n) => [n, `${origin}/sounds/${n}.wav`])),
+        sounds: Object.fromEntries(SOUND_NAMES.map((n) => [n, `${origin}/sounds/${n}.wav`])),
         ...(extra.voice || {}),
       },
     },
@@ -58,13 +57,7 @@ function configuration(uiAttrs) {
 }
 
 /** A 0.1 s silent WAV, for every sound Flex plays from a Twilio host. */
-const SILENCE = (() => {
-  const n = 800;
-  const b = Buffer.alloc(44 + n);
-  b.write('RIFF', 0); b.writeUInt32LE(36 + n, 4); b.write('WAVEfmt ', 8); b.writeUInt32LE(16, 16); b.writeUInt16LE(1, 20); b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(8000, 24); b.writeUInt32LE(8000, 28); b.writeUInt16LE(1, 32); b.writeUInt16LE(8, 34); b.write('data', 36); b.writeUInt32LE(n, 40); b.fill(128, 44);
-  return b;
-})();
+const SILENCE = wav(new Array(1600).fill(0));
 
 /**
  * Answers one forwarded request. `ctx` holds the server's live settings:

@@ -100,7 +100,7 @@ export class TaskRouter {
       this.push(task.workerSid, 'reservation.created', this.reservationRaw(task));
     }
     if (told.status !== status) {
-      // A task the worker never accepted ends as canceled, whatever the World says next.
+      // Accepted and wrapped up between two looks: the SDK still needs `accepted` before `wrapup`.
       if (told.status === 'pending' && status === 'wrapping') this.step(task, told, 'accepted');
       this.step(task, told, status);
     }

@@ -4,31 +4,22 @@
 // the customer panel, and Flex's agent desktop loaded exactly as a person
 // opens it. Helpers read Flex's own state (its Redux store, its Devices and
 // calls) and the local Twilio's; audio is measured at the far ends.
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startSandbox } from '../../sandbox/server.mjs';
 import { speechWav } from '../../sandbox/sounds.mjs';
+import { until as baseUntil, screenshot } from '../e2e/harness.mjs';
+import { AUDIBLE, SILENT } from '../e2e/desk.mjs';
+
+export { screenshot, AUDIBLE, SILENT };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const RESULTS = path.join(root, 'test-results');
 
-/** Received energy per second at a far end: speech is ~1e-2 and above, silence ~0. */
-export const AUDIBLE = 5e-3;
-export const SILENT = 1e-3;
-
-/** Poll `fn` until it returns a truthy value. */
-export async function until(fn, { timeout = 20000, every = 100, what = 'condition' } = {}) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try { last = await fn(); if (last) return last; } catch (e) { last = e; }
-    await new Promise((r) => setTimeout(r, every));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-}
+/** Poll `fn` until it returns a truthy value (real Flex gets 20 s by default: its SDKs take longer to settle). */
+export const until = (fn, opts = {}) => baseUntil(fn, { timeout: 20000, ...opts });
 
 /**
  * Installed in the Flex page once Flex is up: records every Call on every
@@ -164,12 +155,6 @@ export async function offLoopback(requests) {
   return out;
 }
 
-export async function screenshot(page, name) {
-  mkdirSync(RESULTS, { recursive: true });
-  const file = path.join(RESULTS, `${name}.png`);
-  await page.screenshot({ path: file });
-  return file;
-}
 
 /** Refreshes a picture in docs/ when UPDATE_DOCS=1 (so a test run leaves the tree clean). */
 export function copyToDocs(file, name) {
