@@ -40,22 +40,16 @@ pub fn run(
 ) -> i32 {
     let args = match cli::parse_args(args) {
         Ok(a) => a,
+        // Help and version are "errors" with exit code 0, for stdout.
+        Err(e) if e.exit_code() == 0 => {
+            let _ = write!(out, "{}", e.render());
+            return EXIT_OK;
+        }
         Err(e) => {
-            let _ = writeln!(err, "error: {e}\n\n{}", cli::USAGE);
+            let _ = write!(err, "{}", e.render());
             return EXIT_ERROR;
         }
     };
-    match args.command {
-        Command::Help => {
-            let _ = write!(out, "{}", cli::USAGE);
-            return EXIT_OK;
-        }
-        Command::Version => {
-            let _ = writeln!(out, "multi-call-setup {}", env!("CARGO_PKG_VERSION"));
-            return EXIT_OK;
-        }
-        _ => {}
-    }
     let env = match cli::read_env(env) {
         Ok(e) => e,
         Err(e) => {
@@ -163,6 +157,5 @@ fn run_command(
                 None => EXIT_OK,
             })
         }
-        Command::Help | Command::Version => Ok(EXIT_OK),
     }
 }
