@@ -89,8 +89,8 @@ pub fn plan(state: &State, options: &Options) -> Plan {
             let new = p.new_configuration.clone()?;
             Some(WorkflowChange {
                 diff: diff::unified(
-                    &workflow::pretty(&wf.configuration),
-                    &workflow::pretty(&new),
+                    &workflow::for_diff(&wf.configuration),
+                    &workflow::for_diff(&new),
                     "current",
                     "proposed",
                 ),

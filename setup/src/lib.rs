@@ -14,6 +14,7 @@ pub mod diff;
 pub mod expr;
 pub mod flex;
 pub mod http;
+pub mod json_text;
 pub mod twilio;
 pub mod workflow;
 

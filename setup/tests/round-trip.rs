@@ -278,3 +278,20 @@ fn auto_mode_without_a_pinned_ui_version_is_explained_and_float_max_calls_counts
     );
     assert!(!run.out.contains("To change by hand"), "a note, not a problem: {}", run.out);
 }
+
+#[test]
+fn numbers_in_fields_the_tool_does_not_know_survive_apply_exactly() {
+    let mut data = standard_data();
+    data.workflows[0].2 = data.workflows[0].2.replace(
+        "\"timeout\":60",
+        "\"timeout\":60,\"big\":123456789012345678901234567890,\"tiny\":0.1000000000000000055511151231257827",
+    );
+    assert!(data.workflows[0].2.contains("\"big\""), "the fixture changed: {}", data.workflows[0].2);
+    let fake = Fake::start(data);
+    let run = run_tool(&fake.env(), &["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.out, run.err);
+    let stored = fake.workflow(1);
+    assert!(stored.contains("\"big\":123456789012345678901234567890"), "{stored}");
+    assert!(stored.contains("\"tiny\":0.1000000000000000055511151231257827"), "{stored}");
+    assert!(stored.contains(CAPACITY_CONDITION), "{stored}");
+}
