@@ -165,6 +165,7 @@ fn value() -> impl Strategy<Value = String> {
             "task.team",
             "worker.level",
             "worker.in_training",
+            "worker.object.array[2]",
             "skills"
         ])
         .prop_map(str::to_string),
@@ -275,5 +276,72 @@ proptest! {
             Ok(Edit::Unchanged) => prop_assert!(has_capacity_condition(&parse(&s).unwrap())),
             Err(e) => prop_assert!(e.column >= 1 && e.column <= s.chars().count() + 1, "{}", e),
         }
+    }
+}
+
+// ---------------------------------------------------------------- issue 10's defects
+
+#[test]
+fn array_indexes_in_names_are_read() {
+    for s in [
+        r#"worker.object.array[2] == "c""#,
+        "worker.a[0].b[12] >= 3",
+        "worker.langs[ 1 ] == 'fr' AND worker.x IN['a']",
+        "task.list[0] == worker.team",
+    ] {
+        assert_eq!(edited(s), and_cap(s), "{s}");
+    }
+    assert_eq!(edited("worker.a[1] == 1 OR worker.b == 2"), wrapped("worker.a[1] == 1 OR worker.b == 2"));
+    let printed = parse("worker.a[2].b == 1").unwrap().expr.to_string();
+    assert_eq!(printed, "worker.a[2].b == 1");
+}
+
+#[test]
+fn a_bad_index_is_refused_precisely() {
+    for (s, column, message) in [
+        ("worker.a[x] == 1", 10, "whole number"),
+        ("worker.a[-1] == 1", 10, "whole number"),
+        ("worker.a[2 == 1", 12, "expected ']'"),
+        ("worker.a[2", 11, "expected ']'"),
+        ("worker.a[2]x == 1", 12, "after the index"),
+    ] {
+        let err = parse(s).unwrap_err();
+        assert!(err.message.contains(message), "{s}: {err}");
+        assert_eq!(err.column, column, "{s}: {err}");
+    }
+}
+
+#[test]
+fn deep_nesting_is_refused_not_a_crash() {
+    for s in [
+        format!("{}a == 1{}", "(".repeat(20_000), ")".repeat(20_000)),
+        format!("{}a == 1", "NOT ".repeat(20_000)),
+        format!("{}a == 1", "NOT (".repeat(20_000)),
+    ] {
+        let err = ensure_capacity_condition(Some(&s)).unwrap_err();
+        assert!(err.message.contains("nested more than"), "{err}");
+    }
+    let fine = format!("{}a == 1{}", "(".repeat(50), ")".repeat(50));
+    assert!(ensure_capacity_condition(Some(&fine)).is_ok());
+}
+
+#[test]
+fn a_leading_not_makes_the_condition_after_it_count_for_nothing() {
+    // TaskRouter documents no NOT precedence: `NOT a AND cond` may mean NOT (a AND cond).
+    for s in [
+        format!("NOT worker.a == 1 AND {CAPACITY_CONDITION}"),
+        format!("worker.b == 2 AND NOT worker.a == 1 AND {CAPACITY_CONDITION}"),
+        format!("(NOT worker.a == 1 AND {CAPACITY_CONDITION})"),
+    ] {
+        assert!(!has_capacity_condition(&parse(&s).unwrap()), "{s}");
+        let expected = if s.starts_with('(') { and_cap(&s) } else { wrapped(&s) };
+        assert_eq!(edited(&s), expected, "{s}");
+        assert_eq!(ensure_capacity_condition(Some(&edited(&s))).unwrap(), Edit::Unchanged);
+    }
+    for s in [
+        format!("{CAPACITY_CONDITION} AND NOT worker.a == 1"),
+        format!("(NOT worker.a == 1) AND {CAPACITY_CONDITION}"),
+    ] {
+        assert_eq!(ensure_capacity_condition(Some(&s)).unwrap(), Edit::Unchanged, "{s}");
     }
 }

@@ -295,3 +295,34 @@ fn numbers_in_fields_the_tool_does_not_know_survive_apply_exactly() {
     assert!(stored.contains("\"tiny\":0.1000000000000000055511151231257827"), "{stored}");
     assert!(stored.contains(CAPACITY_CONDITION), "{stored}");
 }
+
+#[test]
+fn an_indexed_name_is_edited_and_blocks_nothing() {
+    let mut data = standard_data();
+    data.workflows[0].2 = data.workflows[0].2.replace("worker.lead == true", "worker.object.array[2] == \\\"c\\\"");
+    assert!(data.workflows[0].2.contains("array[2]"), "{}", data.workflows[0].2);
+    let fake = Fake::start(data);
+    let run = run_tool(&fake.env(), &["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.out, run.err);
+    assert!(fake.workflow(1).contains(&format!("(routing.skills HAS 'sales' OR worker.object.array[2] == \\\"c\\\") AND {CAPACITY_CONDITION}")), "{}", fake.workflow(1));
+    assert!(fake.writes().iter().any(|w| w.target.contains("/Channels/")), "capacities raised");
+}
+
+#[test]
+fn deep_nesting_is_refused_by_workflow_and_target_with_a_normal_exit() {
+    let mut data = standard_data();
+    let deep = format!("{}worker.lead == true{}", "(".repeat(20_000), ")".repeat(20_000));
+    data.workflows[0].2 = data.workflows[0].2.replace("worker.lead == true", &deep);
+    let fake = Fake::start(data);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_multi-call-setup"))
+        .args(["apply", "--yes"])
+        .env_clear()
+        .envs(fake.env())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("workflow Assign to Anyone (WW00000000000000000000000000000001), filter \"Sales\", task_routing.filters[0].targets[0]"), "{text}");
+    assert!(text.contains("nested more than 100 levels deep"), "{text}");
+    assert!(fake.writes().is_empty(), "{:?}", fake.writes());
+}
