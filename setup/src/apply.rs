@@ -321,6 +321,9 @@ pub fn render_text(plan: &Plan, results: Option<&Results>) -> String {
                 e.before.as_deref().unwrap_or("(no expression)")
             ));
             out.push_str(&format!("    + {}\n", e.after));
+            if let Some(note) = &e.note {
+                out.push_str(&format!("    ({note})\n"));
+            }
         }
         for line in wf.diff.lines() {
             out.push_str(&format!("  {line}\n"));

@@ -298,9 +298,10 @@ pub fn workflow_findings(subject: &str, plan: &WorkflowPlan) -> Vec<Finding> {
             kind: Kind::WorkflowTarget,
             severity: Severity::Change,
             subject: format!("{subject}, {}", target_label(e.filter.as_deref(), &e.path)),
-            message: match &e.before {
-                Some(b) => format!("target worker expression lacks the capacity condition: {b}"),
-                None => {
+            message: match (&e.before, &e.note) {
+                (Some(b), Some(note)) => format!("target worker expression lacks the capacity condition outside its transfer branch: {b}; {note}"),
+                (Some(b), None) => format!("target worker expression lacks the capacity condition: {b}"),
+                (None, _) => {
                     "target has no worker expression, so it lacks the capacity condition".into()
                 }
             },

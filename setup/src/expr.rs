@@ -663,7 +663,7 @@ pub fn has_capacity_condition(node: &Node) -> bool {
 
 /// Whether appending ` AND x` to this node's text keeps its meaning under any
 /// precedence TaskRouter might give NOT versus AND and OR.
-fn safe_to_extend(node: &Node) -> bool {
+pub fn safe_to_extend(node: &Node) -> bool {
     let simple = |n: &Node| matches!(n.expr, Expr::Cmp(..) | Expr::Atom(_) | Expr::Paren(_));
     match &node.expr {
         Expr::And(parts) => parts.iter().all(simple),
@@ -710,16 +710,6 @@ pub fn ensure_capacity_condition(original: Option<&str>) -> Result<Edit, ParseEr
         });
     }
     Ok(Edit::Changed(new))
-}
-
-/// Whether a worker expression picks one particular worker (`worker.sid == task.x`),
-/// as transfer-to-agent targets do.
-pub fn names_one_worker(node: &Node) -> bool {
-    let sid = |v: &Value| matches!(v, Value::Ident(n) if n.eq_ignore_ascii_case("worker.sid") || n.eq_ignore_ascii_case("worker.contact_uri"));
-    conjuncts(node).into_iter().any(|c| match &c.expr {
-        Expr::Cmp(l, CmpOp::Eq, r) => sid(l) || sid(r),
-        _ => false,
-    })
 }
 
 // ---------------------------------------------------------------- printing
@@ -861,15 +851,5 @@ mod tests {
         assert!(parse("x == -abc").unwrap_err().message.contains("'-'"));
         assert!(parse("worker.level == -1 AND worker.team == 'front-desk'").is_ok());
         assert!(parse("worker.skills HAS \"first-line\"").is_ok());
-    }
-
-    #[test]
-    fn transfer_targets_are_recognised() {
-        assert!(names_one_worker(
-            &parse("task.targetSid == worker.sid").unwrap()
-        ));
-        assert!(!names_one_worker(
-            &parse("worker.sid IN task.team").unwrap()
-        ));
     }
 }

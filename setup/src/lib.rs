@@ -15,6 +15,7 @@ pub mod expr;
 pub mod flex;
 pub mod http;
 pub mod json_text;
+pub mod transfer;
 pub mod twilio;
 pub mod workflow;
 

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::expr::{self, Edit};
 use crate::json_text::{self, Shape};
+use crate::transfer::{self, Transfer};
 
 /// One target expression that will change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,6 +26,9 @@ pub struct TargetEdit {
     pub before: Option<String>,
     /// The expression to write.
     pub after: String,
+    /// What the edit left out on purpose (a transfer branch), when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Why a target was left alone or could not be edited.
@@ -74,24 +78,18 @@ impl WorkflowPlan {
 /// Options that change which targets are edited.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PlanOptions {
-    /// Also edit targets that pick one named worker (normally skipped, see [`is_direct_target`]).
+    /// Also edit targets that pick one named worker whole (see [`crate::transfer`]).
     pub all_targets: bool,
 }
 
-/// Whether a target sends the task to one particular worker, as transfers to an
-/// agent do: adding the capacity condition there would block exactly the
-/// transfer multi-call exists to allow.
-pub fn is_direct_target(keys: &[&str], expression: Option<&str>) -> bool {
-    if keys.iter().any(|k| *k == "known_worker_sid" || *k == "known_worker_friendly_name") {
-        return true;
-    }
-    match expression {
-        Some(e) if !e.trim().is_empty() => expr::parse(e)
-            .map(|n| expr::names_one_worker(&n))
-            .unwrap_or(false),
-        _ => false,
-    }
+/// Whether a target names one worker by its keys (`known_worker_sid`,
+/// `known_worker_friendly_name`), as Flex's transfer-to-agent targets may.
+fn names_known_worker(keys: &[&str]) -> bool {
+    keys.iter().any(|k| *k == "known_worker_sid" || *k == "known_worker_friendly_name")
 }
+
+/// Why a transfer target is left alone.
+const TRANSFER_SKIPPED: &str = "this target offers the task to one named worker (a transfer to an agent); the capacity condition would stop that transfer reaching an agent already on a call";
 
 /// `.key`, or `["key"]` when the key is not a plain name, for people reading a path.
 fn path_step(path: &str, key: &str) -> String {
@@ -180,14 +178,46 @@ impl<'a> Walk<'a, '_> {
             },
         };
         let keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
-        if !self.options.all_targets && is_direct_target(&keys, expression.as_deref()) {
-            self.plan.skipped.push(note(
-                expression,
-                "this target offers the task to one named worker (a transfer to an agent); the capacity condition would stop that transfer reaching an agent already on a call".into(),
-            ));
-            return;
+        let mut result = None;
+        if !self.options.all_targets {
+            if names_known_worker(&keys) {
+                self.plan.skipped.push(note(expression, TRANSFER_SKIPPED.into()));
+                return;
+            }
+            let raw = expression.as_deref().unwrap_or("");
+            // Text that does not parse is refused below, with its column.
+            if let Ok(node) = expr::parse(raw) {
+                match transfer::classify(raw, &node) {
+                    Transfer::NoWorker => {}
+                    Transfer::Whole => {
+                        self.plan.skipped.push(note(expression, TRANSFER_SKIPPED.into()));
+                        return;
+                    }
+                    Transfer::Split { new, kept } => {
+                        let why = format!(
+                            "the branch{} that name{} one worker ({}) {} left as is, so a transfer still reaches an agent already on a call; the condition guards the other branches",
+                            if kept.len() == 1 { "" } else { "es" },
+                            if kept.len() == 1 { "s" } else { "" },
+                            kept.join("; "),
+                            if kept.len() == 1 { "is" } else { "are" },
+                        );
+                        result = Some((new.map_or(Edit::Unchanged, Edit::Changed), Some(why)));
+                    }
+                    Transfer::Unsafe(why) => {
+                        self.plan.refused.push(note(expression, format!(
+                            "the expression names one worker (a transfer to an agent) but its other branches cannot be guarded safely: {why}; add `{}` to the branches that are not the transfer by hand, or run with --all-targets to add it to the whole target",
+                            expr::CAPACITY_CONDITION
+                        )));
+                        return;
+                    }
+                }
+            }
         }
-        match expr::ensure_capacity_condition(expression.as_deref()) {
+        let (outcome, why) = match result {
+            Some((edit, why)) => (Ok(edit), why),
+            None => (expr::ensure_capacity_condition(expression.as_deref()), None),
+        };
+        match outcome {
             Ok(Edit::Unchanged) => self.plan.compliant += 1,
             Ok(Edit::Changed(after)) => {
                 self.splices.push(self.expression_splice(value, &members, found.first().copied(), &after));
@@ -201,6 +231,7 @@ impl<'a> Walk<'a, '_> {
                         .and_then(|(_, v)| serde_json::from_str::<String>(v).ok()),
                     before: expression,
                     after,
+                    note: why,
                 })
             }
             Err(e) => self.plan.refused.push(note(
@@ -423,6 +454,57 @@ mod tests {
         let p = plan(cfg, PlanOptions::default());
         assert!(p.new_configuration.is_none());
         assert!(p.refused[0].reason.contains("more than one 'expression'"), "{:?}", p.refused);
+    }
+
+    fn one_target(expression: &str) -> String {
+        serde_json::json!({"task_routing": {"filters": [{"targets": [{"queue": "WQ1", "expression": expression}]}]}}).to_string()
+    }
+
+    #[test]
+    fn a_transfer_branch_inside_an_or_is_kept_and_the_other_branches_guarded() {
+        let t = r#"(task.transferTargetType == "worker" AND task.targetSid == worker.sid)"#;
+        let o = r#"(task.transferTargetType != "worker" AND routing.skills HAS 'sales')"#;
+        let p = plan(&one_target(&format!("{t} OR {o}")), PlanOptions::default());
+        assert!(p.refused.is_empty() && p.skipped.is_empty(), "{p:?}");
+        assert_eq!(p.edits[0].after, format!("{t} OR ({o} AND {CAPACITY_CONDITION})"));
+        assert!(p.edits[0].note.as_deref().unwrap().contains("task.targetSid == worker.sid"), "{:?}", p.edits[0].note);
+        let again = plan(&p.new_configuration.unwrap(), PlanOptions::default());
+        assert_eq!((again.edits.len(), again.compliant), (0, 1), "idempotent: {again:?}");
+    }
+
+    #[test]
+    fn every_way_of_naming_one_worker_is_recognised() {
+        for e in [
+            "task.targetSid == worker.sid",
+            "worker.SID = task.target",
+            "Worker.Contact_Uri == 'client:alice'",
+            "task.named_workers HAS worker.sid",
+            "worker.sid IN task.team",
+            "worker.sid IN ['WK1', 'WK2']",
+            "task.transferTargetType == 'worker' AND (task.targetSid == worker.sid)",
+        ] {
+            let p = plan(&one_target(e), PlanOptions::default());
+            assert_eq!((p.skipped.len(), p.edits.len()), (1, 0), "{e}: {p:?}");
+        }
+        let p = plan(&one_target("worker.sid != task.excluded"), PlanOptions::default());
+        assert_eq!(p.edits.len(), 1, "excluding a worker names no transfer target: {p:?}");
+    }
+
+    #[test]
+    fn a_transfer_that_cannot_be_split_safely_is_refused_not_guessed() {
+        for e in [
+            "NOT task.targetSid == worker.sid",
+            "task.a == 1 AND task.targetSid == worker.sid OR routing.skills HAS 'x'",
+            "(task.x == worker.sid OR a == 1) AND (task.y == worker.sid OR b == 1)",
+            "NOT a == 1 AND (task.targetSid == worker.sid OR b == 1)",
+        ] {
+            let p = plan(&one_target(e), PlanOptions::default());
+            assert_eq!(p.refused.len(), 1, "{e}: {p:?}");
+            assert!(p.refused[0].reason.contains("names one worker"), "{e}: {:?}", p.refused);
+            assert!(p.new_configuration.is_none());
+        }
+        let all = plan(&one_target("NOT task.targetSid == worker.sid"), PlanOptions { all_targets: true });
+        assert_eq!(all.edits.len(), 1, "--all-targets edits it whole: {all:?}");
     }
 
     #[test]

@@ -345,3 +345,58 @@ fn a_leading_not_makes_the_condition_after_it_count_for_nothing() {
         assert_eq!(ensure_capacity_condition(Some(&s)).unwrap(), Edit::Unchanged, "{s}");
     }
 }
+
+// ---------------------------------------------------------------- transfer branches
+
+fn transfer_expression() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        3 => comparison(),
+        1 => prop::sample::select(vec!["task.targetSid == worker.sid", "task.named HAS worker.sid", "worker.contact_uri == 'client:a'"]).prop_map(str::to_string),
+    ];
+    leaf.prop_recursive(3, 16, 3, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 2..4).prop_map(|v| v.into_iter().map(|s| format!("({s})")).collect::<Vec<_>>().join(" OR ")),
+            prop::collection::vec(inner.clone(), 2..3).prop_map(|v| v.join(" AND ")),
+            inner.prop_map(|s| format!("({s})")),
+        ]
+    })
+}
+
+/// Evaluates with leaf truths from `seed`, the capacity condition set to `cap`,
+/// and every worker-naming comparison forced to `named` when given.
+fn eval_with(node: &Node, seed: u64, cap: bool, named: Option<bool>) -> bool {
+    match &node.expr {
+        Expr::And(parts) => parts.iter().all(|p| eval_with(p, seed, cap, named)),
+        Expr::Or(parts) => parts.iter().any(|p| eval_with(p, seed, cap, named)),
+        Expr::Not(inner) => !eval_with(inner, seed, cap, named),
+        Expr::Paren(inner) => eval_with(inner, seed, cap, named),
+        leaf => {
+            let text = leaf.to_string();
+            if text == CAPACITY_CONDITION {
+                return cap;
+            }
+            if let (Some(v), true) = (named, text.contains("worker.sid") || text.contains("worker.contact_uri")) {
+                return v;
+            }
+            eval(node, seed)
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, .. ProptestConfig::default() })]
+
+    #[test]
+    fn guarding_the_branches_beside_a_transfer_never_widens_and_never_reaches_a_busy_agent_but_by_name(s in transfer_expression(), seed in any::<u64>()) {
+        use multi_call_setup::transfer::{classify, Transfer};
+        let orig = parse(&s).unwrap();
+        if let Transfer::Split { new: Some(new), .. } = classify(&s, &orig) {
+            let new = parse(&new).unwrap();
+            for named in [None, Some(false), Some(true)] {
+                prop_assert_eq!(eval_with(&new, seed, true, named), eval_with(&orig, seed, true, named), "with the condition true it is the original");
+                prop_assert!(!eval_with(&new, seed, false, named) || eval_with(&orig, seed, false, named), "never widens");
+            }
+            prop_assert!(!eval_with(&new, seed, false, Some(false)), "a busy agent is reached only by name");
+        }
+    }
+}

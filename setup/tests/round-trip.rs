@@ -326,3 +326,22 @@ fn deep_nesting_is_refused_by_workflow_and_target_with_a_normal_exit() {
     assert!(text.contains("nested more than 100 levels deep"), "{text}");
     assert!(fake.writes().is_empty(), "{:?}", fake.writes());
 }
+
+#[test]
+fn a_transfer_branch_inside_an_or_still_reaches_a_busy_agent() {
+    let mut data = standard_data();
+    let t = r#"(task.transferTargetType == "worker" AND task.targetSid == worker.sid)"#;
+    let o = r#"(task.transferTargetType != "worker" AND routing.skills HAS 'support')"#;
+    data.workflows[0].2 = data.workflows[0].2.replace("task.targetSid == worker.sid", &format!("{t} OR {o}").replace('"', "\\\""));
+    let fake = Fake::start(data);
+    let audit = run_tool(&fake.env(), &["audit"]);
+    assert!(audit.out.contains("is left as is"), "{}", audit.out);
+    let run = run_tool(&fake.env(), &["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.out, run.err);
+    let cfg: Value = serde_json::from_str(&fake.workflow(1)).unwrap();
+    assert_eq!(
+        cfg["task_routing"]["filters"][1]["targets"][0]["expression"],
+        format!("{t} OR ({o} AND {CAPACITY_CONDITION})")
+    );
+    assert_eq!(run_tool(&fake.env(), &["audit"]).code, 0);
+}
