@@ -104,13 +104,13 @@ pub fn plan(state: &State, options: &Options) -> Plan {
     let capacities = state
         .workers
         .iter()
-        .filter_map(|w| match (&w.voice_channel_sid, w.voice_capacity) {
-            (Some(ch), Some(c)) if c < required => Some(CapacityChange {
+        .filter_map(|w| match (audit::capacity_action(w, required, options), &w.voice_channel_sid) {
+            (audit::CapacityAction::Raise(from, to), Some(ch)) => Some(CapacityChange {
                 worker_sid: w.sid.clone(),
                 worker_name: w.friendly_name.clone(),
                 channel_sid: ch.clone(),
-                from: c,
-                to: required,
+                from,
+                to,
             }),
             _ => None,
         })
@@ -337,8 +337,9 @@ pub fn render_text(plan: &Plan, results: Option<&Results>) -> String {
         out.push_str("Worker voice capacity: nothing to change.\n");
     } else {
         out.push_str(&format!(
-            "Worker voice capacity ({} workers):\n",
-            plan.capacities.len()
+            "Worker voice capacity ({} workers){}:\n",
+            plan.capacities.len(),
+            if plan.workflows_blocked() { ", held back until every workflow holds the condition" } else { "" }
         ));
         // When every worker fared the same, say so once instead of once per worker.
         let outcomes: Vec<&Outcome> = results.map_or(Vec::new(), |r| {

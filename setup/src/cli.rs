@@ -62,6 +62,9 @@ struct Cli {
     /// Also edit targets that pick one named worker (transfers to an agent)
     #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_value = "false", default_missing_value = "true", hide_default_value = true, value_name = "BOOL", value_parser = yes_no())]
     all_targets: bool,
+    /// Also raise workers whose voice channel is off (capacity 0 or unavailable)
+    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_value = "false", default_missing_value = "true", hide_default_value = true, value_name = "BOOL", value_parser = yes_no())]
+    include_voice_off: bool,
     /// Do not read the Flex configuration (a TaskRouter-only account)
     #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_value = "false", default_missing_value = "true", hide_default_value = true, value_name = "BOOL", value_parser = yes_no())]
     skip_flex: bool,
@@ -162,6 +165,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, clap::Error> {
             mode: cli.mode,
             max_calls: cli.max_calls,
             all_targets: cli.all_targets,
+            include_voice_off: cli.include_voice_off,
         },
     })
 }

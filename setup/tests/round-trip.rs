@@ -345,3 +345,43 @@ fn a_transfer_branch_inside_an_or_still_reaches_a_busy_agent() {
     );
     assert_eq!(run_tool(&fake.env(), &["audit"]).code, 0);
 }
+
+#[test]
+fn a_worker_with_voice_off_is_reported_and_left_alone_unless_included() {
+    let mut data = standard_data();
+    data.workers[2].voice = Some(0);
+    data.workers[3].voice_available = false;
+    let fake = Fake::start(data);
+    let audit = run_tool(&fake.env(), &["audit"]);
+    assert!(audit.out.contains("worker agent3 (WK00000000000000000000000000000003): voice capacity is 0"), "{}", audit.out);
+    assert!(audit.out.contains("worker agent4 (WK00000000000000000000000000000004): the voice channel is unavailable"), "{}", audit.out);
+    let warnings = &audit.out[audit.out.find("Warnings (").unwrap()..];
+    assert!(warnings.contains("agent3") && warnings.contains("agent4") && warnings.contains("--include-voice-off"), "{}", audit.out);
+    let run = run_tool(&fake.env(), &["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.out, run.err);
+    let raised: Vec<String> = fake.writes().iter().filter(|w| w.target.contains("/Channels/")).map(|w| w.target.clone()).collect();
+    assert_eq!(raised.len(), 2, "agent1 and agent2 only: {raised:?}");
+    assert!(raised.iter().all(|t| !t.contains(&sid("WK", 3)) && !t.contains(&sid("WK", 4))), "{raised:?}");
+    let included = run_tool(&fake.env(), &["apply", "--yes", "--include-voice-off"]);
+    assert_eq!(included.code, 0, "{}\n{}", included.out, included.err);
+    assert!(included.out.contains("agent3 (WK00000000000000000000000000000003): 0 -> 2"), "{}", included.out);
+    assert_eq!(fake.writes().iter().filter(|w| w.target.contains("/Channels/")).count(), 4);
+}
+
+#[test]
+fn the_audit_of_a_blocked_workflow_promises_only_what_apply_does() {
+    let mut data = standard_data();
+    data.workflows[0].2 = data.workflows[0].2.replace("worker.lead == true", "worker.lead == (true");
+    let fake = Fake::start(data);
+    let audit = run_tool(&fake.env(), &["audit"]);
+    assert_eq!(audit.code, 1);
+    assert!(!audit.out.contains("apply sets it to"), "{}", audit.out);
+    assert!(!audit.out.contains("To change with `apply --yes`"), "{}", audit.out);
+    assert!(audit.out.contains("Held back until the items to change by hand are done (5):"), "{}", audit.out);
+    let json: Value = serde_json::from_str(&run_tool(&fake.env(), &["audit", "--json"]).out).unwrap();
+    let severities: Vec<(&str, &str)> = json["findings"].as_array().unwrap().iter().map(|f| (f["kind"].as_str().unwrap(), f["severity"].as_str().unwrap())).collect();
+    assert!(severities.contains(&("worker_capacity", "blocked")) && severities.contains(&("workflow_target", "blocked")), "{severities:?}");
+    assert!(!severities.iter().any(|(_, s)| *s == "change"), "{severities:?}");
+    let dry = run_tool(&fake.env(), &["apply"]);
+    assert!(dry.out.contains("held back until every workflow holds the condition"), "{}", dry.out);
+}
