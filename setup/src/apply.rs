@@ -396,6 +396,7 @@ pub fn render_text(plan: &Plan, results: Option<&Results>) -> String {
             "Result: some writes FAILED (see above); what failed is unchanged.\n"
         }
         Some(r) if r.any_not_written() => "Result: some changes were skipped (see above).\n",
+        Some(_) if !plan.has_changes() => "Result: nothing to write.\n",
         Some(_) => "Result: all changes written.\n",
     });
     out

@@ -197,6 +197,8 @@ pub fn read_env(get: &dyn Fn(&str) -> Option<String>) -> Result<Env, String> {
         (Some(_), None, _, _) => return Err("TWILIO_API_KEY is set but TWILIO_API_SECRET is not".into()),
         (None, _, Some(sid), Some(token)) => Credentials::new(sid, token),
         (None, _, Some(_), None) => return Err("TWILIO_ACCOUNT_SID is set but TWILIO_AUTH_TOKEN is not".into()),
+        (None, _, None, Some(_)) => return Err("TWILIO_AUTH_TOKEN is set but TWILIO_ACCOUNT_SID is not".into()),
+        (None, Some(_), None, None) => return Err("TWILIO_API_SECRET is set but TWILIO_API_KEY is not".into()),
         _ => return Err("no credentials: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET".into()),
     };
     let mut retry = RetryPolicy::default();
@@ -214,15 +216,32 @@ pub fn read_env(get: &dyn Fn(&str) -> Option<String>) -> Result<Env, String> {
             .filter(|n| *n >= 1)
             .ok_or("MULTI_CALL_SETUP_RETRY_ATTEMPTS must be a number of at least 1")?;
     }
+    let workspace = get("TWILIO_WORKSPACE_SID");
+    if let Some(ws) = workspace.as_deref().filter(|ws| !is_workspace_sid(ws)) {
+        return Err(format!("TWILIO_WORKSPACE_SID must be a workspace SID: WS and 32 hex digits, not '{ws}'"));
+    }
     Ok(Env {
         credentials,
-        taskrouter_base: get("TWILIO_TASKROUTER_BASE_URL")
-            .unwrap_or_else(|| "https://taskrouter.twilio.com".into()),
-        flex_base: get("TWILIO_FLEX_BASE_URL")
-            .unwrap_or_else(|| "https://flex-api.twilio.com".into()),
-        workspace: get("TWILIO_WORKSPACE_SID"),
+        taskrouter_base: base_url(&get, "TWILIO_TASKROUTER_BASE_URL", "https://taskrouter.twilio.com")?,
+        flex_base: base_url(&get, "TWILIO_FLEX_BASE_URL", "https://flex-api.twilio.com")?,
+        workspace,
         retry,
     })
+}
+
+/// A base URL from the environment: an http or https URL with a host, named when it is not.
+fn base_url(get: &dyn Fn(&str) -> Option<String>, name: &str, default: &str) -> Result<String, String> {
+    let Some(value) = get(name) else {
+        return Ok(default.to_string());
+    };
+    let uri = value.parse::<ureq::http::Uri>().ok();
+    let scheme_ok = uri.as_ref().and_then(|u| u.scheme_str()).is_some_and(|s| s == "http" || s == "https");
+    let host_ok = uri.as_ref().and_then(|u| u.host()).is_some_and(|h| !h.is_empty());
+    if scheme_ok && host_ok {
+        Ok(value)
+    } else {
+        Err(format!("{name} must be an http:// or https:// URL with a host, such as {default}, not '{value}'"))
+    }
 }
 
 #[cfg(test)]

@@ -85,3 +85,55 @@ fn help_lists_every_option_and_says_what_apply_changes() {
     assert_eq!(version.code, 0);
     assert!(version.out.starts_with("multi-call-setup "), "{}", version.out);
 }
+
+#[test]
+fn apply_yes_with_nothing_to_do_says_so() {
+    let fake = Fake::start(standard_data());
+    assert_eq!(run_tool(&fake.env(), &["apply", "--yes"]).code, 0);
+    let second = run_tool(&fake.env(), &["apply", "--yes"]);
+    assert_eq!(second.code, 0, "{}", second.out);
+    assert!(second.out.contains("Result: nothing to write."), "{}", second.out);
+    assert!(!second.out.contains("all changes written"), "{}", second.out);
+}
+
+fn env_with(fake: &Fake, set: &[(&str, &str)], unset: &[&str]) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = fake.env().into_iter().filter(|(k, _)| !unset.contains(&k.as_str()) && !set.iter().any(|(s, _)| s == k)).collect();
+    env.extend(set.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    env
+}
+
+#[test]
+fn half_credentials_and_bad_settings_are_named() {
+    let fake = Fake::start(standard_data());
+    for (set, unset, needles) in [
+        (&[][..], &["TWILIO_ACCOUNT_SID"][..], &["TWILIO_AUTH_TOKEN is set but TWILIO_ACCOUNT_SID is not"][..]),
+        (&[("TWILIO_API_SECRET", "s3cr3t-value")], &["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"], &["TWILIO_API_SECRET is set but TWILIO_API_KEY is not"]),
+        (&[("TWILIO_TASKROUTER_BASE_URL", "taskrouter.twilio.com")], &[], &["TWILIO_TASKROUTER_BASE_URL", "'taskrouter.twilio.com'", "http://"]),
+        (&[("TWILIO_FLEX_BASE_URL", "https://")], &[], &["TWILIO_FLEX_BASE_URL", "'https://'"]),
+        (&[("TWILIO_WORKSPACE_SID", "WS1/../../Accounts")], &[], &["TWILIO_WORKSPACE_SID", "WS and 32 hex digits"]),
+    ] {
+        let run = run_tool(&env_with(&fake, set, unset), &["audit"]);
+        assert_eq!(run.code, 2, "{set:?}: {}", run.err);
+        for n in needles {
+            assert!(run.err.contains(n), "{set:?} should say {n}: {}", run.err);
+        }
+    }
+    assert!(fake.log().is_empty(), "nothing was sent: {:?}", fake.log());
+}
+
+#[test]
+fn with_json_every_error_is_a_json_object_on_stdout() {
+    let fake = Fake::start(standard_data());
+    let cases: Vec<(Vec<(String, String)>, Vec<&str>, &str)> = vec![
+        (vec![], vec!["audit", "--json"], "no credentials"),
+        (fake.env(), vec!["audit", "--json", "--max-calls=1"], "--max-calls"),
+        (env_with(&fake, &[("TWILIO_AUTH_TOKEN", "wrong-token")], &[]), vec!["apply", "--json"], "401 Unauthorized"),
+    ];
+    for (env, args, needle) in cases {
+        let run = run_tool(&env, &args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.err);
+        let json: serde_json::Value = serde_json::from_str(&run.out).unwrap_or_else(|e| panic!("{args:?}: stdout is not JSON ({e}): {:?}", run.out));
+        assert!(json["error"]["message"].as_str().unwrap().contains(needle), "{args:?}: {json}");
+        assert_eq!(json["error"]["exit_status"], 2, "{json}");
+    }
+}
