@@ -82,7 +82,8 @@ pub fn span(whole: &str, part: &str) -> Range<usize> {
 /// Replaces byte ranges of `text`; the ranges must not overlap.
 pub fn splice(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
     edits.sort_by_key(|(r, _)| r.start);
-    let mut out = String::with_capacity(text.len() + edits.iter().map(|(_, s)| s.len()).sum::<usize>());
+    let mut out =
+        String::with_capacity(text.len() + edits.iter().map(|(_, s)| s.len()).sum::<usize>());
     let mut at = 0;
     for (range, new) in edits {
         out.push_str(&text[at..range.start]);
@@ -107,11 +108,18 @@ mod tests {
         let text = r#" {"a" : [1E5, {"b":"\u00e9"}], "a": null} "#;
         let root = root(text).unwrap();
         assert_eq!(offset(text, root), 1);
-        let Shape::Object(members) = shape(root).unwrap() else { panic!() };
+        let Shape::Object(members) = shape(root).unwrap() else {
+            panic!()
+        };
         assert_eq!(members.len(), 2, "repeated keys are kept");
-        let Shape::Array(items) = shape(members[0].1).unwrap() else { panic!() };
+        let Shape::Array(items) = shape(members[0].1).unwrap() else {
+            panic!()
+        };
         assert_eq!(&text[span(text, items[0])], "1E5");
         assert_eq!(&text[span(text, items[1])], r#"{"b":"\u00e9"}"#);
-        assert_eq!(splice(text, vec![(span(text, items[0]), "2".into())]), r#" {"a" : [2, {"b":"\u00e9"}], "a": null} "#);
+        assert_eq!(
+            splice(text, vec![(span(text, items[0]), "2".into())]),
+            r#" {"a" : [2, {"b":"\u00e9"}], "a": null} "#
+        );
     }
 }

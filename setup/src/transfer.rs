@@ -43,7 +43,9 @@ fn is_task_or_literal(v: &Value) -> bool {
 /// `task.named HAS worker.sid`, `worker.sid IN [...]`).
 fn names_worker(node: &Node) -> bool {
     match &node.expr {
-        Expr::Cmp(l, CmpOp::Eq, r) => (is_identity(l) && is_task_or_literal(r)) || (is_identity(r) && is_task_or_literal(l)),
+        Expr::Cmp(l, CmpOp::Eq, r) => {
+            (is_identity(l) && is_task_or_literal(r)) || (is_identity(r) && is_task_or_literal(l))
+        }
         Expr::Cmp(l, CmpOp::Has | CmpOp::Contains, r) => is_identity(r) && is_task_or_literal(l),
         Expr::Cmp(l, CmpOp::In, r) => is_identity(l) && is_task_or_literal(r),
         _ => false,
@@ -77,8 +79,16 @@ impl Split<'_> {
         let text = &self.text[node.span.start..node.span.end];
         if !mentions_worker(node) {
             if !expr::has_capacity_condition(node) {
-                let inner = if expr::safe_to_extend(node) { text.to_string() } else { format!("({text})") };
-                self.splices.push((node.span.start, node.span.end, format!("({inner} AND {CAPACITY_CONDITION})")));
+                let inner = if expr::safe_to_extend(node) {
+                    text.to_string()
+                } else {
+                    format!("({text})")
+                };
+                self.splices.push((
+                    node.span.start,
+                    node.span.end,
+                    format!("({inner} AND {CAPACITY_CONDITION})"),
+                ));
             }
             return Ok(());
         }
@@ -118,14 +128,22 @@ pub fn classify(text: &str, node: &Node) -> Transfer {
     if is_transfer_branch(node) {
         return Transfer::Whole;
     }
-    let mut split = Split { text, kept: Vec::new(), splices: Vec::new() };
+    let mut split = Split {
+        text,
+        kept: Vec::new(),
+        splices: Vec::new(),
+    };
     if let Err(why) = split.branch(node) {
         return Transfer::Unsafe(why);
     }
     if split.splices.is_empty() {
-        return Transfer::Split { new: None, kept: split.kept };
+        return Transfer::Split {
+            new: None,
+            kept: split.kept,
+        };
     }
-    let mut new = String::with_capacity(text.len() + split.splices.len() * (CAPACITY_CONDITION.len() + 8));
+    let mut new =
+        String::with_capacity(text.len() + split.splices.len() * (CAPACITY_CONDITION.len() + 8));
     let mut at = 0;
     for (start, end, replacement) in &split.splices {
         new.push_str(&text[at..*start]);
@@ -136,8 +154,13 @@ pub fn classify(text: &str, node: &Node) -> Transfer {
     let new = new.trim().to_string();
     // A self-check, as for the plain edit: the result must read back as fully guarded.
     match expr::parse(&new).map(|n| classify(&new, &n)) {
-        Ok(Transfer::Split { new: None, .. }) => Transfer::Split { new: Some(new), kept: split.kept },
-        _ => Transfer::Unsafe(format!("internal error: '{new}' does not read back as guarded")),
+        Ok(Transfer::Split { new: None, .. }) => Transfer::Split {
+            new: Some(new),
+            kept: split.kept,
+        },
+        _ => Transfer::Unsafe(format!(
+            "internal error: '{new}' does not read back as guarded"
+        )),
     }
 }
 
@@ -152,20 +175,30 @@ mod tests {
     #[test]
     fn a_branch_with_the_condition_already_is_left_alone() {
         let s = format!("task.targetSid == worker.sid OR (a == 1 AND {CAPACITY_CONDITION})");
-        assert_eq!(classify_text(&s), Transfer::Split { new: None, kept: vec!["task.targetSid == worker.sid".into()] });
+        assert_eq!(
+            classify_text(&s),
+            Transfer::Split {
+                new: None,
+                kept: vec!["task.targetSid == worker.sid".into()]
+            }
+        );
     }
 
     #[test]
     fn an_or_branch_that_is_not_parenthesised_simple_is_wrapped() {
         let s = "task.targetSid == worker.sid OR a == 1 OR (b == 1 OR c == 2)";
-        let Transfer::Split { new: Some(new), .. } = classify_text(s) else { panic!() };
+        let Transfer::Split { new: Some(new), .. } = classify_text(s) else {
+            panic!()
+        };
         assert_eq!(new, format!("task.targetSid == worker.sid OR (a == 1 AND {CAPACITY_CONDITION}) OR ((b == 1 OR c == 2) AND {CAPACITY_CONDITION})"));
     }
 
     #[test]
     fn an_and_around_an_or_guards_inside_the_or() {
         let s = "task.type == 'x' AND (task.targetSid == worker.sid OR a == 1)";
-        let Transfer::Split { new: Some(new), .. } = classify_text(s) else { panic!() };
+        let Transfer::Split { new: Some(new), .. } = classify_text(s) else {
+            panic!()
+        };
         assert_eq!(new, format!("task.type == 'x' AND (task.targetSid == worker.sid OR (a == 1 AND {CAPACITY_CONDITION}))"));
     }
 }

@@ -279,8 +279,11 @@ fn parse_configuration(text: &str) -> Result<(Value, &str), String> {
     }
 }
 
+/// Byte ranges with their new text, and JSON pointers with their new expression.
+type Walked = (Vec<(Range<usize>, String)>, Vec<(String, String)>);
+
 /// Walks `task_routing` only: the README promises that nothing else is read.
-fn walk<'a>(text: &'a str, routing: &'a str, options: PlanOptions, plan: &mut WorkflowPlan) -> (Vec<(Range<usize>, String)>, Vec<(String, String)>) {
+fn walk<'a>(text: &'a str, routing: &'a str, options: PlanOptions, plan: &mut WorkflowPlan) -> Walked {
     let mut walk = Walk { text, options, plan, splices: Vec::new(), pointers: Vec::new() };
     walk.visit(routing, "task_routing", "/task_routing", None);
     (walk.splices, walk.pointers)

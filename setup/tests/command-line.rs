@@ -124,7 +124,8 @@ fn half_credentials_and_bad_settings_are_named() {
 #[test]
 fn with_json_every_error_is_a_json_object_on_stdout() {
     let fake = Fake::start(standard_data());
-    let cases: Vec<(Vec<(String, String)>, Vec<&str>, &str)> = vec![
+    type Case<'a> = (Vec<(String, String)>, Vec<&'a str>, &'a str);
+    let cases: Vec<Case> = vec![
         (vec![], vec!["audit", "--json"], "no credentials"),
         (fake.env(), vec!["audit", "--json", "--max-calls=1"], "--max-calls"),
         (env_with(&fake, &[("TWILIO_AUTH_TOKEN", "wrong-token")], &[]), vec!["apply", "--json"], "401 Unauthorized"),
