@@ -2,32 +2,15 @@
 
 use std::time::Duration;
 
+use clap::builder::{NonEmptyStringValueParser, PossibleValuesParser, TypedValueParser};
+use clap::{Parser, Subcommand};
+
 use crate::audit::Options;
 use crate::flex::{Mode, MAX_CALLS_LIMIT};
 use crate::http::{Credentials, RetryPolicy};
 
-/// The usage text.
-pub const USAGE: &str = "\
-multi-call-setup: audit and apply the TaskRouter settings multi-call needs
-
-USAGE:
-    multi-call-setup audit [OPTIONS]     read-only report; exit 1 when anything needs changing
-    multi-call-setup apply [OPTIONS]     show what would change (dry run)
-    multi-call-setup apply --yes [...]   write it
-
-OPTIONS:
-    --workspace WS...        TaskRouter workspace (default: $TWILIO_WORKSPACE_SID, or the only one)
-    --mode auto|standby|forward
-                             the multi-call mode you run (default: the Flex configuration's)
-    --max-calls N            calls per agent, 2 to 1000; voice capacity needed (default: Flex max_calls, else 2)
-    --workers EXPR           only workers matching this TaskRouter expression
-    --all-targets            also edit targets that pick one named worker (transfers)
-    --skip-flex              do not read the Flex configuration
-    --json                   machine-readable output on stdout
-    --yes                    (apply) write the changes
-    -h, --help               this text
-    -V, --version            the version
-
+/// What `--help` says after the options: where credentials come from, and the exit statuses.
+const AFTER_HELP: &str = "\
 ENVIRONMENT:
     TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN, or TWILIO_API_KEY + TWILIO_API_SECRET
     TWILIO_WORKSPACE_SID          default workspace
@@ -38,8 +21,103 @@ EXIT STATUS:
     0  nothing needs changing (audit), nothing left to change (apply)
     1  something needs changing (audit), would change (apply dry run),
        or needs a person (Flex configuration, an expression that cannot be parsed)
-    2  error: bad usage, missing credentials, an API error, or a failed write
-";
+    2  error: bad usage, missing credentials, an API error, or a failed write";
+
+/// What `apply` writes, for `--help`: an admin should know before typing `--yes`.
+const APPLY_ABOUT: &str = "\
+Show what would change (a dry run); with -y/--yes, write it. Two kinds of write:
+each workflow target's worker expression gets
+`AND worker.channel.voice.available_capacity_percentage == 100` (one POST per
+workflow), then each worker's voice channel capacity is raised to the need
+(2, or --max-calls). The Flex configuration is never written: the audit prints
+the fragment to merge into flex-config.";
+
+/// The command line, as clap reads it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "multi-call-setup",
+    version,
+    about = "Audit and apply the TaskRouter settings multi-call needs",
+    long_about = "Audit and apply the TaskRouter settings multi-call needs.\n\n`audit` reads and reports; `apply` shows the changes and writes them only with --yes: workflow target expressions get worker.channel.voice.available_capacity_percentage == 100, then workers' voice capacity is raised. The Flex configuration is never written.",
+    after_help = AFTER_HELP,
+    flatten_help = true,
+    subcommand_required = true,
+    args_override_self = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Sub,
+    /// TaskRouter workspace SID (default: $TWILIO_WORKSPACE_SID, or the only one)
+    #[arg(long, global = true, value_name = "WS...", value_parser = parse_workspace)]
+    workspace: Option<String>,
+    /// The multi-call mode you run (default: the Flex configuration's)
+    #[arg(long, global = true, value_name = "auto|standby|forward", value_parser = parse_mode)]
+    mode: Option<Mode>,
+    /// Calls per agent, 2 to 1000: the voice capacity needed (default: Flex max_calls, else 2)
+    #[arg(long, global = true, value_name = "N", value_parser = parse_max_calls)]
+    max_calls: Option<i64>,
+    /// Only workers matching this TaskRouter expression
+    #[arg(long, global = true, value_name = "EXPR", value_parser = NonEmptyStringValueParser::new())]
+    workers: Option<String>,
+    /// Also edit targets that pick one named worker (transfers to an agent)
+    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_value = "false", default_missing_value = "true", hide_default_value = true, value_name = "BOOL", value_parser = yes_no())]
+    all_targets: bool,
+    /// Also raise workers whose voice channel is off (capacity 0 or unavailable)
+    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_value = "false", default_missing_value = "true", hide_default_value = true, value_name = "BOOL", value_parser = yes_no())]
+    include_voice_off: bool,
+    /// Do not read the Flex configuration (a TaskRouter-only account)
+    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_value = "false", default_missing_value = "true", hide_default_value = true, value_name = "BOOL", value_parser = yes_no())]
+    skip_flex: bool,
+    /// Machine-readable output on stdout
+    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_value = "false", default_missing_value = "true", hide_default_value = true, value_name = "BOOL", value_parser = yes_no())]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Sub {
+    /// Read-only report; exit 1 when anything needs changing
+    Audit,
+    #[command(about = "Show what would change (a dry run); with -y/--yes, write it", long_about = APPLY_ABOUT)]
+    Apply {
+        /// Write the changes (workflow expressions, then voice capacities)
+        #[arg(short = 'y', long, num_args = 0..=1, require_equals = true, default_value = "false", default_missing_value = "true", hide_default_value = true, value_name = "BOOL", value_parser = yes_no())]
+        yes: bool,
+    },
+}
+
+/// A yes/no value: `--flag` alone means yes; `--flag=VALUE` is read, never ignored.
+fn yes_no() -> impl TypedValueParser<Value = bool> {
+    PossibleValuesParser::new(["true", "false", "yes", "no", "1", "0"])
+        .map(|s| matches!(s.as_str(), "true" | "yes" | "1"))
+}
+
+fn parse_mode(v: &str) -> Result<Mode, String> {
+    Mode::parse(v).ok_or_else(|| "must be auto, standby or forward".to_string())
+}
+
+fn parse_max_calls(v: &str) -> Result<i64, String> {
+    let n: i64 = v.parse().map_err(|_| "must be a whole number".to_string())?;
+    if n < 2 {
+        return Err(format!("must be at least 2 (multi-call means two calls or more), not {n}"));
+    }
+    if n > MAX_CALLS_LIMIT {
+        return Err(format!("must be at most {MAX_CALLS_LIMIT}, as the plugin's max_calls, not {n}"));
+    }
+    Ok(n)
+}
+
+/// Whether a text is a workspace SID; it goes into URL paths, so nothing else may pass.
+pub fn is_workspace_sid(v: &str) -> bool {
+    v.len() == 34 && v.starts_with("WS") && v[2..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn parse_workspace(v: &str) -> Result<String, String> {
+    if is_workspace_sid(v) {
+        Ok(v.to_string())
+    } else {
+        Err("must be a workspace SID: WS and 32 hex digits".into())
+    }
+}
 
 /// What to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,10 +129,6 @@ pub enum Command {
         /// Write the changes.
         yes: bool,
     },
-    /// Print usage.
-    Help,
-    /// Print the version.
-    Version,
 }
 
 /// Parsed arguments.
@@ -74,80 +148,26 @@ pub struct Args {
     pub options: Options,
 }
 
-/// Parses the arguments after the program name.
-pub fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut command = None;
-    let mut yes = false;
-    let mut parsed = Args {
-        command: Command::Help,
-        workspace: None,
-        workers: None,
-        skip_flex: false,
-        json: false,
-        options: Options::default(),
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        let mut value = |name: &str| -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match flag {
-            "audit" if command.is_none() => command = Some(Command::Audit),
-            "apply" if command.is_none() => command = Some(Command::Apply { yes: false }),
-            "help" | "-h" | "--help" => {
-                return Ok(Args {
-                    command: Command::Help,
-                    ..parsed
-                })
-            }
-            "-V" | "--version" => {
-                return Ok(Args {
-                    command: Command::Version,
-                    ..parsed
-                })
-            }
-            "--yes" | "-y" => yes = true,
-            "--json" => parsed.json = true,
-            "--skip-flex" => parsed.skip_flex = true,
-            "--all-targets" => parsed.options.all_targets = true,
-            "--workspace" => parsed.workspace = Some(value("--workspace")?),
-            "--workers" => parsed.workers = Some(value("--workers")?),
-            "--mode" => {
-                let v = value("--mode")?;
-                parsed.options.mode = Some(Mode::parse(&v).ok_or_else(|| {
-                    format!("--mode must be auto, standby or forward, not '{v}'")
-                })?);
-            }
-            "--max-calls" => {
-                let v = value("--max-calls")?;
-                let n: i64 = v
-                    .parse()
-                    .map_err(|_| format!("--max-calls must be a whole number, not '{v}'"))?;
-                if n < 2 {
-                    return Err(format!("--max-calls must be at least 2 (multi-call means two calls or more), not {n}"));
-                }
-                if n > MAX_CALLS_LIMIT {
-                    return Err(format!("--max-calls must be at most {MAX_CALLS_LIMIT}, as the plugin's max_calls, not {n}"));
-                }
-                parsed.options.max_calls = Some(n);
-            }
-            other => return Err(format!("unknown argument '{other}'")),
-        }
-    }
-    parsed.command = match command {
-        Some(Command::Apply { .. }) => Command::Apply { yes },
-        Some(c) if !yes => c,
-        Some(_) => return Err("--yes only goes with apply".into()),
-        None => return Err("say what to do: audit or apply".into()),
-    };
-    Ok(parsed)
+/// Parses the arguments after the program name. Help and version come back as
+/// errors whose [`clap::Error::exit_code`] is 0; print them to stdout.
+pub fn parse_args(args: &[String]) -> Result<Args, clap::Error> {
+    let cli = Cli::try_parse_from(std::iter::once("multi-call-setup".to_string()).chain(args.iter().cloned()))?;
+    Ok(Args {
+        command: match cli.command {
+            Sub::Audit => Command::Audit,
+            Sub::Apply { yes } => Command::Apply { yes },
+        },
+        workspace: cli.workspace,
+        workers: cli.workers,
+        skip_flex: cli.skip_flex,
+        json: cli.json,
+        options: Options {
+            mode: cli.mode,
+            max_calls: cli.max_calls,
+            all_targets: cli.all_targets,
+            include_voice_off: cli.include_voice_off,
+        },
+    })
 }
 
 /// Settings taken from the environment.
@@ -177,6 +197,8 @@ pub fn read_env(get: &dyn Fn(&str) -> Option<String>) -> Result<Env, String> {
         (Some(_), None, _, _) => return Err("TWILIO_API_KEY is set but TWILIO_API_SECRET is not".into()),
         (None, _, Some(sid), Some(token)) => Credentials::new(sid, token),
         (None, _, Some(_), None) => return Err("TWILIO_ACCOUNT_SID is set but TWILIO_AUTH_TOKEN is not".into()),
+        (None, _, None, Some(_)) => return Err("TWILIO_AUTH_TOKEN is set but TWILIO_ACCOUNT_SID is not".into()),
+        (None, Some(_), None, None) => return Err("TWILIO_API_SECRET is set but TWILIO_API_KEY is not".into()),
         _ => return Err("no credentials: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET".into()),
     };
     let mut retry = RetryPolicy::default();
@@ -194,15 +216,32 @@ pub fn read_env(get: &dyn Fn(&str) -> Option<String>) -> Result<Env, String> {
             .filter(|n| *n >= 1)
             .ok_or("MULTI_CALL_SETUP_RETRY_ATTEMPTS must be a number of at least 1")?;
     }
+    let workspace = get("TWILIO_WORKSPACE_SID");
+    if let Some(ws) = workspace.as_deref().filter(|ws| !is_workspace_sid(ws)) {
+        return Err(format!("TWILIO_WORKSPACE_SID must be a workspace SID: WS and 32 hex digits, not '{ws}'"));
+    }
     Ok(Env {
         credentials,
-        taskrouter_base: get("TWILIO_TASKROUTER_BASE_URL")
-            .unwrap_or_else(|| "https://taskrouter.twilio.com".into()),
-        flex_base: get("TWILIO_FLEX_BASE_URL")
-            .unwrap_or_else(|| "https://flex-api.twilio.com".into()),
-        workspace: get("TWILIO_WORKSPACE_SID"),
+        taskrouter_base: base_url(&get, "TWILIO_TASKROUTER_BASE_URL", "https://taskrouter.twilio.com")?,
+        flex_base: base_url(&get, "TWILIO_FLEX_BASE_URL", "https://flex-api.twilio.com")?,
+        workspace,
         retry,
     })
+}
+
+/// A base URL from the environment: an http or https URL with a host, named when it is not.
+fn base_url(get: &dyn Fn(&str) -> Option<String>, name: &str, default: &str) -> Result<String, String> {
+    let Some(value) = get(name) else {
+        return Ok(default.to_string());
+    };
+    let uri = value.parse::<ureq::http::Uri>().ok();
+    let scheme_ok = uri.as_ref().and_then(|u| u.scheme_str()).is_some_and(|s| s == "http" || s == "https");
+    let host_ok = uri.as_ref().and_then(|u| u.host()).is_some_and(|h| !h.is_empty());
+    if scheme_ok && host_ok {
+        Ok(value)
+    } else {
+        Err(format!("{name} must be an http:// or https:// URL with a host, such as {default}, not '{value}'"))
+    }
 }
 
 #[cfg(test)]
@@ -211,15 +250,16 @@ mod tests {
 
     fn args(s: &str) -> Result<Args, String> {
         parse_args(&s.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+            .map_err(|e| e.to_string())
     }
 
     #[test]
     fn parses_commands_and_flags() {
-        let a = args("apply --yes --mode standby --max-calls=3 --workspace WS1").unwrap();
+        let a = args("apply --yes --mode standby --max-calls=3 --workspace WS0123456789abcdef0123456789ABCDEF").unwrap();
         assert_eq!(a.command, Command::Apply { yes: true });
         assert_eq!(a.options.mode, Some(Mode::Standby));
         assert_eq!(a.options.max_calls, Some(3));
-        assert_eq!(a.workspace.as_deref(), Some("WS1"));
+        assert_eq!(a.workspace.as_deref(), Some("WS0123456789abcdef0123456789ABCDEF"));
         assert_eq!(args("audit --json").unwrap().command, Command::Audit);
     }
 
@@ -233,7 +273,8 @@ mod tests {
             .unwrap_err()
             .contains("at most 1000"));
         assert!(args("audit --frob").unwrap_err().contains("--frob"));
-        assert!(args("").unwrap_err().contains("audit or apply"));
+        assert!(args("").unwrap_err().contains("audit"));
+        assert!(args("audit --workspace WS1").unwrap_err().contains("--workspace"));
     }
 
     #[test]

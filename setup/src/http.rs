@@ -2,7 +2,7 @@
 //! and errors that say what went wrong without ever carrying a secret.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
@@ -202,8 +202,7 @@ impl<'a> Client<'a> {
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(|v| retry_after(v, SystemTime::now()));
         let body = resp
             .body_mut()
             .read_to_string()
@@ -325,10 +324,21 @@ impl<'a> Client<'a> {
     }
 }
 
+/// Reads a `Retry-After` value: seconds, or an HTTP date (RFC 9110), as a wait from `now`.
+pub fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
 /// Replaces every occurrence of the secret (and the encoded auth header) with a marker.
 pub fn redact(text: &str, creds: &Credentials) -> String {
     let mut out = text.to_string();
-    if creds.secret.len() >= 4 {
+    // Even a short secret is hidden: a garbled line is better than a leaked token.
+    if !creds.secret.is_empty() {
         out = out.replace(&creds.secret, "<redacted>");
     }
     let header = creds.header();
@@ -386,6 +396,22 @@ mod tests {
             "http://127.0.0.1:9/v1/Workspaces?Page=1"
         );
         assert_eq!(c.url("/v1/Workspaces"), "http://127.0.0.1:9/v1/Workspaces");
+    }
+
+    #[test]
+    fn a_short_secret_is_redacted_too() {
+        let creds = Credentials::new("AC1", "abc");
+        assert_eq!(redact("x abc y", &creds), "x <redacted> y");
+    }
+
+    #[test]
+    fn retry_after_is_read_as_seconds_or_as_an_http_date() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let now = UNIX_EPOCH + Duration::from_secs(1_445_412_477); // Wed, 21 Oct 2015 07:27:57 GMT
+        assert_eq!(retry_after("7", now), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now), Some(Duration::from_secs(3)));
+        assert_eq!(retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now), Some(Duration::ZERO), "a date past is no wait");
+        assert_eq!(retry_after("soon", now), None);
     }
 
     #[test]

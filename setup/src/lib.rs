@@ -14,6 +14,8 @@ pub mod diff;
 pub mod expr;
 pub mod flex;
 pub mod http;
+pub mod json_text;
+pub mod transfer;
 pub mod twilio;
 pub mod workflow;
 
@@ -38,29 +40,27 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    // Known before parsing, so even a usage error can be JSON when --json was asked for.
+    let json = wants_json(args);
     let args = match cli::parse_args(args) {
         Ok(a) => a,
+        // Help and version are "errors" with exit code 0, for stdout.
+        Err(e) if e.exit_code() == 0 => {
+            let _ = write!(out, "{}", e.render());
+            return EXIT_OK;
+        }
         Err(e) => {
-            let _ = writeln!(err, "error: {e}\n\n{}", cli::USAGE);
-            return EXIT_ERROR;
+            let _ = write!(err, "{}", e.render());
+            let message = e.render().to_string();
+            let first = message.lines().next().unwrap_or_default().trim_start_matches("error: ");
+            return json_error(out, json, first);
         }
     };
-    match args.command {
-        Command::Help => {
-            let _ = write!(out, "{}", cli::USAGE);
-            return EXIT_OK;
-        }
-        Command::Version => {
-            let _ = writeln!(out, "multi-call-setup {}", env!("CARGO_PKG_VERSION"));
-            return EXIT_OK;
-        }
-        _ => {}
-    }
     let env = match cli::read_env(env) {
         Ok(e) => e,
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
-            return EXIT_ERROR;
+            return json_error(out, args.json, &e);
         }
     };
     let creds = env.credentials.clone();
@@ -81,10 +81,35 @@ pub fn run(
     match result {
         Ok(code) => code,
         Err(e) => {
-            let _ = writeln!(err.borrow_mut(), "error: {}", redact(&e, &creds));
-            EXIT_ERROR
+            let e = redact(&e, &creds);
+            let _ = writeln!(err.borrow_mut(), "error: {e}");
+            // A report already printed (apply stopped partway) holds the error as results.stopped.
+            if text.is_empty() {
+                json_error(out, args.json, &e)
+            } else {
+                EXIT_ERROR
+            }
         }
     }
+}
+
+/// Whether the raw arguments ask for JSON (`--json`, `--json=true|yes|1`).
+fn wants_json(args: &[String]) -> bool {
+    args.iter()
+        .take_while(|a| *a != "--")
+        .filter_map(|a| a.strip_prefix("--json"))
+        .last()
+        .is_some_and(|rest| matches!(rest, "" | "=true" | "=yes" | "=1"))
+}
+
+/// With `--json`, prints `{"error": {"message", "exit_status"}}` on stdout, so a
+/// script reading stdout always gets JSON; returns [`EXIT_ERROR`].
+fn json_error(out: &mut dyn Write, json: bool, message: &str) -> i32 {
+    if json {
+        let body = serde_json::json!({ "error": { "message": message, "exit_status": EXIT_ERROR } });
+        let _ = writeln!(out, "{body:#}");
+    }
+    EXIT_ERROR
 }
 
 fn choose_workspace(api: &Api<'_>, explicit: Option<&str>) -> Result<Workspace, String> {
@@ -163,6 +188,5 @@ fn run_command(
                 None => EXIT_OK,
             })
         }
-        Command::Help | Command::Version => Ok(EXIT_OK),
     }
 }

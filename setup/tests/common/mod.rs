@@ -38,6 +38,8 @@ pub struct FakeWorker {
     pub name: String,
     /// Voice capacity, or no voice channel.
     pub voice: Option<i64>,
+    /// Whether the voice channel is available (an admin can switch a channel off).
+    pub voice_available: bool,
 }
 
 /// A queue in the fake.
@@ -138,6 +140,7 @@ pub fn standard_data() -> Data {
             sid: sid("WK", n),
             name: format!("agent{n}"),
             voice: if n == 5 { Some(2) } else { Some(1) },
+            voice_available: true,
         })
         .collect();
     Data {
@@ -450,7 +453,9 @@ fn handle(d: &mut Data, method: &str, target: &str, body: &str, auth: &str) -> (
                 channel_json(w, 1, n + 1, "chat"),
             ];
             if let Some(c) = w.voice {
-                items.push(channel_json(w, c, n + 2, "voice"));
+                let mut voice = channel_json(w, c, n + 2, "voice");
+                voice["available"] = w.voice_available.into();
+                items.push(voice);
             }
             page(items, "channels", path, &query, ps)
         }
