@@ -50,12 +50,6 @@ export async function transferred(s, from) {
   return accept(s, callSid);
 }
 
-/** Energy each customer receives from the agent, per customer CallSid. */
-export async function farEnds(s, ms = 1500) {
-  const m = await s.customer.evaluate((t) => customerPanel.measure(t), ms);
-  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.energy]));
-}
-
 export const onHold = (s, callSid) => s.gateway.world.customerOnHold(s.gateway.world.calls.get(callSid));
 export const calls = (s) => s.desktop.evaluate(() => desktop.calls());
 /** A forwarded call appears twice (cancelled on Flex's Device, open on the new one): prefer the live one. */
@@ -63,7 +57,6 @@ export const callInfo = async (s, leg) => {
   const same = (await calls(s)).filter((c) => c.callSid === leg);
   return same.find((c) => c.status !== 'closed') || same.at(-1);
 };
-export const activeCall = (s) => s.desktop.evaluate(() => desktop.activeCall());
 export const settle = (ms = 800) => new Promise((r) => setTimeout(r, ms));
 
 /** Console output of both pages, for failure reports. */

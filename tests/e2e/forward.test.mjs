@@ -1,7 +1,5 @@
 import { enterNetns } from './harness.mjs';
-import { multiCallScenarios } from './scenarios.mjs';
-import { manyCallsScenario } from './many-calls.mjs';
+import { chatAndMonitoring } from './chat-monitor.mjs';
 
 enterNetns();
-multiCallScenarios('forward');
-manyCallsScenario();
+chatAndMonitoring('forward');

@@ -1,5 +1,5 @@
 import { enterNetns } from './harness.mjs';
-import { multiCallScenarios } from './scenarios.mjs';
+import { chatAndMonitoring } from './chat-monitor.mjs';
 
 enterNetns();
-multiCallScenarios('standby');
+chatAndMonitoring('standby');
