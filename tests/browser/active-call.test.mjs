@@ -1,5 +1,8 @@
 // Behaviour 5: Redux flex.phone.activeCall (what mute, hangup, DTMF and the dialpad act on)
 // is always the selected task's call when it has one.
+// Why the double: it re-sets Flex's activeCall from a mute event and ends calls at chosen moments, orderings real Flex
+// cannot be made to produce on demand. The everyday path (accept, select, the mute button after Flex's own
+// handler, hang-ups) runs in real Flex: tests/real-flex/scenarios.mjs and many-calls.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openFlex, uiAttributes, bundleExists, checkStep, MODES, summary } from './harness.mjs';

@@ -1,5 +1,8 @@
 // Behaviour 1: configuration. custom_data.features.multi_call decides whether and how
 // multi-call runs; bad values are named and leave stock Flex in place.
+// Real Flex runs the bad values, an unknown key, off and auto on SDK 2.11 (tests/real-flex/config.test.mjs,
+// stock.test.mjs). Why the double as well: Flex 2.7 with SDK 2.7 (no connectToken) and a Device class without a
+// static version cannot be had from real Flex 2.17.1, and the double checks which listeners were registered.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openFlex, uiAttributes, bundleExists, extraDevices, checkConsole, summary } from './harness.mjs';

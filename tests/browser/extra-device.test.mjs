@@ -1,6 +1,9 @@
 // Behaviour 4: every extra Device is built like Flex's own and follows it:
 // same options, audio constraints, speaker and microphone, an error listener,
 // token updates, and destroy() once its call ends. Checked in both modes.
+// Why the double: it reads the options each extra Device was built with and injects a network error on one,
+// which the real SDK does not expose. In real Flex: audio devices (audio-devices.test.mjs), token refresh
+// (token-refresh.test.mjs) and Devices destroyed with their calls (scenarios.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openFlex, uiAttributes, bundleExists, liveExtra, extraDevices, checkStep, checkConsole, AUDIO_CONSTRAINTS, MODES, summary } from './harness.mjs';

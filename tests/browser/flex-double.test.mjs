@@ -1,5 +1,7 @@
 // The Flex double itself behaves like stock Flex and the Voice SDK (FLEX-FACTS),
 // so that the plugin tests mean something. No multi-call plugin is loaded here.
+// Why: it checks the double against stock Flex's and the SDK's documented behaviour, so the other files here
+// mean something; real Flex needs no such check.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openFlex, uiAttributes } from './harness.mjs';

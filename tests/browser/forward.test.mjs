@@ -1,5 +1,7 @@
 // Behaviour 3: forward mode. A call that reaches Flex's busy Device is taken over
 // on a new Device with connect({ connectToken, rtcConfiguration, rtcConstraints }).
+// Why the double: Flex UI 2.7 / SDK 2.7 (no connectToken) and beyond-max_calls prompts are checked here; the
+// forward path itself runs in real Flex (scenarios.mjs, many-calls.test.mjs, forward-failure.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openFlex, uiAttributes, bundleExists, extraDevices, liveExtra, checkStep, checkConsole, summary, ACCEPT_OPTIONS } from './harness.mjs';

@@ -1,6 +1,7 @@
 // The wasm's memory over a long day: 40,000 calls taken and ended (360,000
 // events through the same `handle` the shim uses) must not grow the heap.
 // Runs in Node on the built wasm (target/bindgen), no browser needed.
+// Why no Flex at all: it measures the wasm heap alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

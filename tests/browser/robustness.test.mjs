@@ -1,6 +1,10 @@
 // Behaviour 8: robustness. Flex re-creating its Device, extra Devices that fail,
 // wasm blocked by CSP, faults inside hooks: stock Flex keeps working, the agent is told,
 // calls are never dropped, logs are prefixed and carry no token.
+// Why the double: a Device that Flex re-creates, registrations that keep failing, a CSP without
+// wasm-unsafe-eval, a wrong charset, malformed payloads and faults inside hooks cannot be produced in real
+// Flex on demand. In real Flex: a signalling drop (scenarios.mjs) and a takeover whose microphone fails
+// (forward-failure.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openFlex, uiAttributes, bundleExists, liveExtra, extraDevices, checkStep, checkConsole, summary } from './harness.mjs';

@@ -1,5 +1,7 @@
 // Behaviour 2: standby mode. Flex's Device ignores invites while busy
 // (allowIncomingWhileBusy false); one registered standby Device takes the next call.
+// Why the double: it counts registrations at max_calls and checks no standby survives the last call at
+// exact moments; standby mode itself runs in real Flex (scenarios.mjs, many-calls.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openFlex, uiAttributes, bundleExists, extraDevices, liveExtra, checkStep, checkConsole, summary, ACCEPT_OPTIONS } from './harness.mjs';

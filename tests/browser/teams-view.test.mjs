@@ -2,6 +2,8 @@
 // Flex UI 2.x's own Calls column wraps and lists every call: multi-call leaves it alone. Flex UI 1.x's
 // cuts calls off: multi-call swaps in its own column, under a key of its own, because
 // WorkersDataTable.Content.remove('calls') drops every 'calls' child at render time, a replacement too.
+// Why the double: Flex UI 1.x (whose Calls column clips) cannot be run here; real Flex 2.17.1's Teams view
+// is tested in tests/real-flex/teams-view.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openFlex, uiAttributes, bundleExists } from './harness.mjs';
