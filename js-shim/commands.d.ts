@@ -17,6 +17,7 @@ export type Command =
   | { type: 'forwardCall'; device: number; call: string }
   | { type: 'restoreFlexPrompt'; call: string }
   | { type: 'muteCall'; call: string; muted: boolean }
+  | { type: 'disconnectCall'; call: string }
   | { type: 'holdParticipant'; task: string; target: string }
   | { type: 'setActiveCall'; call: string }
   | { type: 'clearActiveCall' }
@@ -42,6 +43,7 @@ export type Event =
   | { type: 'acceptingTask'; task: string; isCall: boolean }
   | { type: 'unholding'; task: string }
   | { type: 'monitoring' }
+  | { type: 'stoppingMonitoring'; call?: string }
   | { type: 'togglingMute' }
   | { type: 'holdSettled'; task: string; target: string; error?: string }
   | { type: 'notificationAdding'; id: string }

@@ -190,14 +190,15 @@ class Host {
     }
   }
 
-  /** Feeds `make()`'s event from a before-listener; resolves once its holds settle. */
-  beforeAction(make) {
+  /** Feeds `make()`'s event from a before-listener; resolves once its holds settle. `abort` is Flex's, called when the engine cancels. */
+  beforeAction(make, abort) {
     try {
       this.checkFlexDevice(); // a replaced Device must be watched before the action's call arrives
       const started = [];
       this.holds = started;
       try {
-        this.feed(make());
+        const cmds = this.feed(make());
+        if (abort && cmds.some((c) => c.type === 'cancel')) abort();
       } finally {
         this.holds = undefined;
       }
@@ -291,6 +292,11 @@ class Host {
       case 'muteCall': {
         const entry = this.calls.get(c.call);
         if (entry) entry.call.mute(c.muted);
+        return undefined;
+      }
+      case 'disconnectCall': {
+        const entry = this.calls.get(c.call);
+        if (entry) entry.call.disconnect();
         return undefined;
       }
       case 'holdParticipant':
@@ -504,6 +510,11 @@ class Host {
     before('UnholdCall', (p) => ({ type: 'unholding', task: sid(p) || '' }));
     before('UnholdParticipant', (p) => ({ type: 'unholding', task: sid(p) || '' }));
     before('MonitorCall', () => ({ type: 'monitoring' }));
+    // Flex stops monitoring by disconnecting its active call: with several
+    // calls the engine may cancel that and end the monitoring call itself.
+    const onStopMonitoring = (payload, abort) => this.beforeAction(() => ({ type: 'stoppingMonitoring', call: this.monitoringCall() }), abort);
+    Actions.addListener('beforeStopMonitoringCall', onStopMonitoring);
+    this.undo.push(() => Actions.removeListener('beforeStopMonitoringCall', onStopMonitoring));
     before('ToggleMute', () => ({ type: 'togglingMute' }));
 
     const onNotification = this.guard((n, cancel) => {
@@ -543,6 +554,17 @@ class Host {
       log('warn', `Flex's call bar outside the agent desktop may name a held call: ${errorText(e)}`);
     }
     this.onStore();
+  }
+
+  /** The agent's own monitoring call, from Flex's state: her supervisor participant in the monitored task's conference. */
+  monitoringCall() {
+    const flexState = this.manager.store.getState().flex || {};
+    const monitoring = flexState.supervisor && flexState.supervisor.callMonitoring;
+    const task = monitoring && monitoring.task;
+    const me = this.manager.workerClient && this.manager.workerClient.sid;
+    const participants = (task && task.conference && task.conference.participants) || [];
+    const mine = participants.find((p) => p && p.participantType === 'supervisor' && (!me || p.workerSid === me) && p.status !== 'left');
+    return (mine && mine.callSid) || undefined;
   }
 
   taskBySid(sid) {

@@ -256,6 +256,7 @@ mod tests {
             Command::ForwardCall { device: 1, call: "CA1".into() },
             Command::RestoreFlexPrompt { call: "CA1".into() },
             Command::MuteCall { call: "CA1".into(), muted: true },
+            Command::DisconnectCall { call: "CA1".into() },
             Command::HoldParticipant { task: "WR1".into(), target: "CA2".into() },
             Command::SetActiveCall { call: "CA1".into() },
             Command::ClearActiveCall,

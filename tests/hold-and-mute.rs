@@ -3,7 +3,7 @@
 mod common;
 
 use common::World;
-use multi_call::{Command, Event, Mode, Participant, TaskSnapshot};
+use multi_call::{FLEX_DEVICE, Command, Event, Mode, Participant, TaskSnapshot};
 
 #[test]
 fn accepting_b_mutes_and_holds_a_before_b_is_answered() {
@@ -74,6 +74,73 @@ fn monitoring_holds_and_mutes_every_call() {
     let out = w.send(Event::Monitoring);
     assert!(out.contains(&Command::MuteCall { call: World::call_of("WR-A"), muted: true }));
     assert!(w.held("WR-A").contains("CA-cust-WR-A"));
+}
+
+/// A supervisor on a call monitors a colleague: the monitoring call opens on
+/// an extra line while Flex's active call stays the agent's own customer call.
+fn monitoring_on_a_second_line(mode: Mode) -> World {
+    let mut w = World::new(mode, None);
+    w.offer("WR-A");
+    w.accept("WR-A");
+    w.send(Event::Monitoring);
+    let device = match mode {
+        Mode::Standby => *w.extra_devices().first().expect("a standby Device"),
+        Mode::Forward => FLEX_DEVICE,
+    };
+    // It rings the agent's identity: the standby Device, or Flex's busy Device (which forward mode takes over).
+    w.ringing_on_flex.insert("CA-monitor".into(), String::new());
+    w.send(Event::CallIncoming { device, call: "CA-monitor".into(), busy: true });
+    w.fire_timers();
+    assert!(w.calls.get("CA-monitor").is_some_and(|c| c.open), "the monitoring call is open");
+    assert_eq!(w.active.as_deref(), Some(World::call_of("WR-A").as_str()), "Flex's active call is A");
+    w
+}
+
+#[test]
+fn stopping_monitoring_ends_the_monitoring_call_never_the_customers() {
+    for mode in [Mode::Standby, Mode::Forward] {
+        let mut w = monitoring_on_a_second_line(mode);
+        let out = w.send(Event::StoppingMonitoring { call: Some("CA-monitor".into()) });
+        assert!(out.contains(&Command::Cancel), "{mode:?}: Flex's disconnect of its active call (A) is cancelled");
+        assert!(out.contains(&Command::DisconnectCall { call: "CA-monitor".into() }), "{mode:?}: {out:?}");
+        assert!(!w.calls["CA-monitor"].open);
+        assert!(w.calls[&World::call_of("WR-A")].open, "{mode:?}: A's customer is still on the line");
+    }
+}
+
+#[test]
+fn stopping_monitoring_that_flex_cannot_name_ends_the_call_that_rang_after_monitor_call() {
+    for mode in [Mode::Standby, Mode::Forward] {
+        let mut w = monitoring_on_a_second_line(mode);
+        let out = w.send(Event::StoppingMonitoring { call: None });
+        assert!(out.contains(&Command::Cancel), "{mode:?}: Flex would hang up A");
+        assert!(out.contains(&Command::DisconnectCall { call: "CA-monitor".into() }), "{mode:?}: {out:?}");
+        assert!(w.calls[&World::call_of("WR-A")].open);
+    }
+}
+
+#[test]
+fn a_call_accepted_after_monitor_call_is_never_taken_for_the_monitoring_call() {
+    let mut w = World::new(Mode::Standby, None);
+    w.offer("WR-A");
+    w.accept("WR-A");
+    w.send(Event::Monitoring);
+    // The supervisor accepts a transfer before the monitoring call rings.
+    w.offer("WR-B");
+    w.accept("WR-B");
+    let out = w.send(Event::StoppingMonitoring { call: None });
+    assert!(out.contains(&Command::Cancel), "Flex would hang up B");
+    assert!(!out.iter().any(|c| matches!(c, Command::DisconnectCall { .. })), "no customer's call is hung up: {out:?}");
+}
+
+#[test]
+fn stopping_monitoring_on_flexs_own_device_is_left_to_flex() {
+    let mut w = World::new(Mode::Standby, None);
+    let out = w.send(Event::StoppingMonitoring { call: Some("CA-monitor".into()) });
+    assert!(!out.contains(&Command::Cancel), "not on a line multi-call holds: Flex's own handling");
+    w.send(Event::ActiveCallChanged { call: Some("CA-monitor".into()) });
+    let out = w.send(Event::StoppingMonitoring { call: Some("CA-monitor".into()) });
+    assert!(!out.contains(&Command::Cancel), "the monitoring call is Flex's active call");
 }
 
 #[test]

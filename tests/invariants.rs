@@ -8,7 +8,7 @@
 mod common;
 
 use common::World;
-use multi_call::{Event, Mode, FLEX_DEVICE};
+use multi_call::{Command, Event, Mode, FLEX_DEVICE};
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
@@ -25,6 +25,7 @@ enum Step {
     Audio,
     Timers,
     Monitor,
+    StopMonitor,
     ToggleMute,
     FlexReSetsActive(usize),
     Chat,
@@ -44,6 +45,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => Just(Step::Audio),
         2 => Just(Step::Timers),
         1 => Just(Step::Monitor),
+        1 => Just(Step::StopMonitor),
         1 => Just(Step::ToggleMute),
         1 => (0..8usize).prop_map(Step::FlexReSetsActive),
         1 => Just(Step::Chat),
@@ -100,6 +102,11 @@ fn run(mode: Mode, max: Option<f64>, steps: Vec<Step>) {
             Step::Timers => w.fire_timers(),
             Step::Monitor => {
                 w.send(Event::Monitoring);
+            }
+            Step::StopMonitor => {
+                // Every call here is a customer's: stopping monitoring ends none.
+                let out = w.send(Event::StoppingMonitoring { call: None });
+                assert!(!out.iter().any(|c| matches!(c, Command::DisconnectCall { .. })), "a customer's call was hung up: {out:?}");
             }
             Step::ToggleMute => {
                 // Flex's mute button: the engine speaks first, then Flex toggles.

@@ -88,6 +88,11 @@ pub enum Command {
         /// True to mute.
         muted: bool,
     },
+    /// Hang up the agent's leg of a call (`call.disconnect()`).
+    DisconnectCall {
+        /// The call.
+        call: String,
+    },
     /// `invokeAction('HoldParticipant', { task, targetSid })`.
     HoldParticipant {
         /// Reservation sid of the task.

@@ -107,6 +107,13 @@ pub enum Event {
     },
     /// `beforeMonitorCall`: a supervisor starts monitoring on Flex's Device.
     Monitoring,
+    /// `beforeStopMonitoringCall`: Flex is about to end monitoring by
+    /// disconnecting its active call.
+    StoppingMonitoring {
+        /// The monitoring call: the agent's supervisor participant in the
+        /// monitored task's conference, as Flex's own state has it.
+        call: Option<String>,
+    },
     /// `beforeToggleMute`: the mute button acts on the active call.
     TogglingMute,
     /// A `HoldParticipant` invoked by the engine finished.

@@ -92,6 +92,11 @@ pub struct Engine {
     standby_given_up: bool,
     holds_in_flight: Vec<(String, String)>,
     prompts_to_allow: u32,
+    /// `MonitorCall` was invoked and its call has not rung yet.
+    monitor_expected: bool,
+    /// The call that rang after `MonitorCall`: the supervisor's monitoring
+    /// call (checked to be live and no task's before it is used; sids are unique, so it may go stale).
+    monitor_call: Option<String>,
     opened: u64,
     out: Vec<Command>,
 }
@@ -221,6 +226,8 @@ impl Engine {
                 }
             }
             Event::AcceptingTask { task, is_call } => {
+                // The next call to ring is this task's, not a monitoring call.
+                self.monitor_expected &= !is_call;
                 if is_call && self.calls.values().any(|c| c.live) && !self.can_take_another() {
                     // No line is left for this call: holding the others would
                     // silence the agent for a call that cannot arrive here.
@@ -232,9 +239,11 @@ impl Engine {
             }
             Event::Unholding { task } => self.unhold(&task),
             Event::Monitoring => {
+                self.monitor_expected = true;
                 self.mute_all_except(None);
                 self.hold_others(None);
             }
+            Event::StoppingMonitoring { call } => self.stop_monitoring(call),
             Event::TogglingMute => {
                 // The mute button is about to unmute the active call: silence
                 // the others first so two calls are never open at once.
@@ -322,6 +331,9 @@ impl Engine {
     }
 
     fn incoming(&mut self, device: DeviceId, call: String, busy: bool) {
+        if core::mem::take(&mut self.monitor_expected) {
+            self.monitor_call = Some(call.clone());
+        }
         if device == FLEX_DEVICE {
             if !self.flex_ringing.contains(&call) {
                 self.flex_ringing.push(call.clone());
@@ -505,6 +517,44 @@ impl Engine {
     }
 
     // ----- decisions -----
+
+    /// Flex ends monitoring by disconnecting its active call, which with
+    /// several calls is the agent's own call to a customer: end the
+    /// monitoring call instead, and never hang up a call multi-call cannot
+    /// tell is the monitoring call.
+    fn stop_monitoring(&mut self, monitor: Option<String>) {
+        let active = self.active.clone();
+        match monitor {
+            // Flex's active call is the monitoring call: stock behaviour is right.
+            Some(m) if active.as_deref() == Some(m.as_str()) => {}
+            Some(m) if self.calls.get(&m).is_some_and(|c| c.live) => {
+                self.out.push(Command::Cancel);
+                self.log(Level::Info, text!("ending monitoring call ", m, ", not Flex's active call"));
+                self.out.push(Command::DisconnectCall { call: m });
+            }
+            // Not on a line multi-call holds: Flex's own Device has it, or it is gone.
+            Some(_) => {}
+            // With one call this is stock Flex; with several, the active one is
+            // as likely a customer's as the monitoring call.
+            None if self.monitor_call.as_deref().is_some_and(|m| {
+                self.calls.get(m).is_some_and(|c| c.live) && !self.tasks.values().any(|t| t.agent_call() == Some(m))
+            }) =>
+            {
+                let m = self.monitor_call.clone().unwrap_or_default();
+                self.stop_monitoring(Some(m));
+            }
+            None => {
+                let live = self.calls.values().filter(|c| c.live).count();
+                if live > 1 && active.as_deref().is_some_and(|a| self.calls.get(a).is_some_and(|c| c.live)) {
+                    self.out.push(Command::Cancel);
+                    self.log(
+                        Level::Warning,
+                        "stop monitoring: Flex names no monitoring call, and its active call is one of the agent's; nothing was hung up".into(),
+                    );
+                }
+            }
+        }
+    }
 
     /// Un-holding `task`: the others go silent first, then its leg opens.
     fn unhold(&mut self, task: &str) {

@@ -232,6 +232,13 @@ impl World {
                 self.active = Some(call.clone());
                 self.queue.push_back(Event::ActiveCallChanged { call: Some(call.clone()) });
             }
+            Command::DisconnectCall { call } => {
+                let c = self.calls.get_mut(call).unwrap_or_else(|| panic!("disconnected unknown call {call}"));
+                assert!(c.open, "disconnected call {call} that is not open");
+                c.open = false;
+                let device = c.device;
+                self.queue.push_back(Event::CallEnded { device, call: call.clone() });
+            }
             Command::ClearActiveCall => {
                 self.active = None;
                 self.queue.push_back(Event::ActiveCallChanged { call: None });
