@@ -4,16 +4,22 @@ use std::time::Duration;
 
 use crate::audit::Options;
 use crate::flex::{Mode, MAX_CALLS_LIMIT};
+use crate::flex_config::FlexFiles;
 use crate::http::{Credentials, RetryPolicy};
 
 /// The usage text.
 pub const USAGE: &str = "\
-multi-call-setup: audit and apply the TaskRouter settings multi-call needs
+multi-call-setup: audit and apply the TaskRouter settings multi-call needs,
+and install multi-call into a Flex account
 
 USAGE:
     multi-call-setup audit [OPTIONS]     read-only report; exit 1 when anything needs changing
     multi-call-setup apply [OPTIONS]     show what would change (dry run)
     multi-call-setup apply --yes [...]   write it
+    multi-call-setup deploy [--yes]      host the bundle and create its plugin version (dry run without --yes)
+    multi-call-setup release [--yes]     release the active plugins plus this multi-call version
+    multi-call-setup install --env ENV [--yes]
+                                         audit, apply (TaskRouter and Flex configuration), deploy, release
 
 OPTIONS:
     --workspace WS...        TaskRouter workspace (default: $TWILIO_WORKSPACE_SID, or the only one)
@@ -23,8 +29,16 @@ OPTIONS:
     --workers EXPR           only workers matching this TaskRouter expression
     --all-targets            also edit targets that pick one named worker (transfers)
     --skip-flex              do not read the Flex configuration
+    --env ENV                (apply) also write the Flex configuration: flex-config/ui_attributes.common.json
+                             and ui_attributes.ENV.json, deep-merged into the account's ui_attributes
+    --flex-config DIR        the flex-config folder (default: ./flex-config)
     --json                   machine-readable output on stdout
     --yes                    (apply) write the changes
+    --bundle PATH            (deploy, install) the bundle (default: dist/plugin-multi-call.js, built when missing)
+    --url URL                (deploy, install) the bundle is already served at URL: host nothing
+    --version V              (deploy, release, install) the plugin version (default: Cargo.toml / package.json)
+    --changelog TEXT         (deploy, install) the plugin version's changelog
+    --build-timeout SECS     (deploy, install) how long to wait for the Serverless build (default 180)
     -h, --help               this text
     -V, --version            the version
 
@@ -33,12 +47,16 @@ ENVIRONMENT:
     TWILIO_WORKSPACE_SID          default workspace
     TWILIO_TASKROUTER_BASE_URL    default https://taskrouter.twilio.com
     TWILIO_FLEX_BASE_URL          default https://flex-api.twilio.com
+    TWILIO_SERVERLESS_BASE_URL    default https://serverless.twilio.com
+    TWILIO_SERVERLESS_UPLOAD_BASE_URL  default https://serverless-upload.twilio.com
 
 EXIT STATUS:
     0  nothing needs changing (audit), nothing left to change (apply)
     1  something needs changing (audit), would change (apply dry run),
        or needs a person (Flex configuration, an expression that cannot be parsed)
     2  error: bad usage, missing credentials, an API error, or a failed write
+    deploy, release, install: 0 nothing to do / all done, 1 changes to make (dry run) or
+    left for a person, 2 an error (install stops at the first failure and says what was done)
 ";
 
 /// What to run.
@@ -72,6 +90,8 @@ pub struct Args {
     pub json: bool,
     /// Audit and plan options.
     pub options: Options,
+    /// `--env` (and `--flex-config`): with `apply`, the flex-config files to write.
+    pub flex_files: Option<FlexFiles>,
 }
 
 /// Parses the arguments after the program name.
@@ -85,7 +105,9 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
         skip_flex: false,
         json: false,
         options: Options::default(),
+        flex_files: None,
     };
+    let (mut flex_env, mut flex_dir) = (None, None);
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -119,6 +141,8 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             "--all-targets" => parsed.options.all_targets = true,
             "--workspace" => parsed.workspace = Some(value("--workspace")?),
             "--workers" => parsed.workers = Some(value("--workers")?),
+            "--env" => flex_env = Some(value("--env")?),
+            "--flex-config" => flex_dir = Some(value("--flex-config")?),
             "--mode" => {
                 let v = value("--mode")?;
                 parsed.options.mode = Some(Mode::parse(&v).ok_or_else(|| {
@@ -140,6 +164,23 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             }
             other => return Err(format!("unknown argument '{other}'")),
         }
+    }
+    parsed.flex_files = match (flex_env, flex_dir) {
+        (Some(env), dir) => {
+            crate::flex_config::check_env_name(&env)?;
+            Some(FlexFiles {
+                dir: dir.map_or_else(FlexFiles::default_dir, Into::into),
+                env,
+            })
+        }
+        (None, Some(_)) => return Err("--flex-config goes with --env ENV (which ui_attributes.<env>.json to write)".into()),
+        (None, None) => None,
+    };
+    if parsed.flex_files.is_some() && !matches!(command, Some(Command::Apply { .. })) {
+        return Err("--env only goes with apply (and install)".into());
+    }
+    if parsed.flex_files.is_some() && parsed.skip_flex {
+        return Err("--env writes the Flex configuration, so it cannot go with --skip-flex".into());
     }
     parsed.command = match command {
         Some(Command::Apply { .. }) => Command::Apply { yes },

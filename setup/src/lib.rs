@@ -9,11 +9,19 @@
 
 pub mod apply;
 pub mod audit;
+pub mod bundle;
 pub mod cli;
+pub mod commands;
+pub mod deploy;
 pub mod diff;
 pub mod expr;
 pub mod flex;
+pub mod flex_config;
 pub mod http;
+pub mod install;
+pub mod plugins;
+pub mod release;
+pub mod serverless;
 pub mod twilio;
 pub mod workflow;
 
@@ -38,6 +46,10 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    // deploy, release and install live in `commands`.
+    if commands::is_plugin_command(args) {
+        return commands::run(args, env, out, err);
+    }
     let args = match cli::parse_args(args) {
         Ok(a) => a,
         Err(e) => {
@@ -87,7 +99,7 @@ pub fn run(
     }
 }
 
-fn choose_workspace(api: &Api<'_>, explicit: Option<&str>) -> Result<Workspace, String> {
+pub(crate) fn choose_workspace(api: &Api<'_>, explicit: Option<&str>) -> Result<Workspace, String> {
     if let Some(sid) = explicit {
         return twilio::get_workspace(api, sid).map_err(|e| e.to_string());
     }
@@ -109,6 +121,26 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, String> {
         .map_err(|e| format!("cannot write JSON: {e}"))
 }
 
+/// With `apply --env`: reads the flex-config files, plans the Flex
+/// configuration write, and puts the merged configuration into `state`.
+fn flex_config_plan(
+    args: &Args,
+    state: &mut twilio::State,
+) -> Result<Option<flex_config::FlexConfigPlan>, String> {
+    let Some(files) = &args.flex_files else {
+        return Ok(None);
+    };
+    let from_files = flex_config::read_files(files)?;
+    let current = match &state.flex {
+        Some(Ok(cfg)) => cfg,
+        Some(Err(e)) => return Err(format!("--env writes the Flex configuration, which could not be read: {e}")),
+        None => return Err("--env writes the Flex configuration, so it cannot go with --skip-flex".into()),
+    };
+    let plan = flex_config::plan(current, files, &from_files, args.options.mode);
+    state.flex = Some(Ok(plan.merged_config.clone()));
+    Ok(Some(plan))
+}
+
 fn run_command(
     api: &Api<'_>,
     args: &Args,
@@ -116,8 +148,10 @@ fn run_command(
     out: &mut Vec<u8>,
 ) -> Result<i32, String> {
     let workspace = choose_workspace(api, args.workspace.as_deref().or(env_workspace))?;
-    let state = twilio::fetch_state(api, workspace, args.workers.as_deref(), !args.skip_flex)
+    let mut state = twilio::fetch_state(api, workspace, args.workers.as_deref(), !args.skip_flex)
         .map_err(|e: ApiError| e.to_string())?;
+    // `apply --env`: the audit and the plan see the Flex configuration as it will be.
+    let flex_plan = flex_config_plan(args, &mut state)?;
     match args.command {
         Command::Audit => {
             let report = audit::audit(&state, &args.options);
@@ -135,33 +169,58 @@ fn run_command(
         }
         Command::Apply { yes } => {
             let plan = apply::plan(&state, &args.options);
-            let results = if yes && plan.has_changes() {
+            // A merged Flex configuration that fails the check blocks every write.
+            let blocked = flex_plan.as_ref().is_some_and(|f| f.blocked());
+            let results = if yes && plan.has_changes() && !blocked {
                 Some(apply::execute(api, &state.workspace.sid, &plan, &args.options))
             } else if yes {
                 Some(apply::Results::default())
             } else {
                 None
             };
+            let flex_outcome = match (&flex_plan, &results) {
+                (Some(f), Some(r)) if f.changes && !blocked && !r.any_failed() => {
+                    Some(flex_config::write(api, f).unwrap_or_else(|e| apply::Outcome::Failed(e.to_string())))
+                }
+                _ => None,
+            };
+            let stopped = results.as_ref().is_some_and(|r| r.any_failed());
             let text = if args.json {
                 to_json(&apply::JsonOutput {
                     dry_run: !yes,
                     plan: &plan,
                     results: results.as_ref(),
+                    flex_configuration: flex_plan.as_ref().map(|p| apply::FlexJson {
+                        plan: p,
+                        outcome: flex_outcome.as_ref(),
+                    }),
                 })?
             } else {
-                apply::render_text(&plan, results.as_ref())
+                let mut text = apply::render_text(&plan, results.as_ref());
+                if let Some(f) = &flex_plan {
+                    text.push('\n');
+                    text.push_str(&flex_config::render_text(f, flex_outcome.as_ref(), stopped));
+                }
+                text
             };
             out.extend_from_slice(text.as_bytes());
             if let Some(e) = results.as_ref().and_then(|r| r.stopped.clone()) {
                 return Err(e);
             }
-            Ok(match &results {
+            let flex_code = match (&flex_plan, &flex_outcome) {
+                (_, Some(apply::Outcome::Failed(_))) => EXIT_ERROR,
+                (_, Some(apply::Outcome::Skipped(_))) => EXIT_NEEDS_CHANGE,
+                (Some(f), None) if f.blocked() || (f.changes && !stopped) => EXIT_NEEDS_CHANGE,
+                _ => EXIT_OK,
+            };
+            let code = match &results {
                 Some(r) if r.any_failed() => EXIT_ERROR,
                 Some(r) if r.any_not_written() || !plan.manual.is_empty() => EXIT_NEEDS_CHANGE,
                 Some(_) => EXIT_OK,
                 None if plan.has_changes() || !plan.manual.is_empty() => EXIT_NEEDS_CHANGE,
                 None => EXIT_OK,
-            })
+            };
+            Ok(code.max(flex_code))
         }
         Command::Help | Command::Version => Ok(EXIT_OK),
     }
