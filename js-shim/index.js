@@ -8,6 +8,7 @@
 import { initSync, Plugin as Engine } from '../target/bindgen/multi_call.js';
 import wasmText, { wasmSize } from '../target/bindgen/wasm-bytes.js';
 import { addCallsColumn } from './teams-view.js';
+import { followActiveCall } from './live-comms-bar.js';
 
 const TAG = '[multi-call]';
 const FLEX = 0; // the engine's id for Flex's own Device
@@ -535,6 +536,11 @@ class Host {
       this.undo.push(addCallsColumn(flex, manager));
     } catch (e) {
       log('warn', `teams view calls column not replaced: ${errorText(e)}`);
+    }
+    try {
+      this.undo.push(followActiveCall(flex, manager));
+    } catch (e) {
+      log('warn', `Flex's call bar outside the agent desktop may name a held call: ${errorText(e)}`);
     }
     this.onStore();
   }

@@ -42,6 +42,37 @@ fn a_forward_that_succeeds_on_retry_takes_the_call() {
 }
 
 #[test]
+fn a_forwarded_call_that_ends_before_it_opens_is_retried_then_left_to_flexs_prompt() {
+    let mut w = World::new(Mode::Forward, None);
+    w.offer("WR-A");
+    w.accept("WR-A");
+    w.drop_next_forwards = 10;
+    w.offer("WR-B");
+    w.accept("WR-B");
+    for _ in 0..5 {
+        w.fire_timers();
+    }
+    let b = World::call_of("WR-B");
+    assert_eq!(w.restored_prompts, vec![b.clone()], "the call still rings on Flex's Device: its prompt comes back");
+    assert!(w.notifications.contains(&"forward-failed"), "the agent is told");
+    assert!(w.extra_devices().is_empty(), "the Devices that lost it are destroyed");
+    assert!(w.calls[&World::call_of("WR-A")].open, "A stays up");
+}
+
+#[test]
+fn a_forwarded_call_that_ends_once_before_it_opens_is_taken_on_retry() {
+    let mut w = World::new(Mode::Forward, None);
+    w.offer("WR-A");
+    w.accept("WR-A");
+    w.drop_next_forwards = 1;
+    w.offer("WR-B");
+    w.accept("WR-B");
+    w.fire_timers();
+    assert!(w.audible(&World::call_of("WR-B")), "the retry took the call");
+    assert!(w.restored_prompts.is_empty());
+}
+
+#[test]
 fn a_standby_that_cannot_register_is_retried_then_the_agent_is_told() {
     let mut w = World::new(Mode::Standby, None);
     w.fail_next_registers = 10;

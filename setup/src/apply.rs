@@ -89,8 +89,8 @@ pub fn plan(state: &State, options: &Options) -> Plan {
             let new = p.new_configuration.clone()?;
             Some(WorkflowChange {
                 diff: diff::unified(
-                    &workflow::pretty(&wf.configuration),
-                    &workflow::pretty(&new),
+                    &workflow::for_diff(&wf.configuration),
+                    &workflow::for_diff(&new),
                     "current",
                     "proposed",
                 ),
@@ -104,13 +104,13 @@ pub fn plan(state: &State, options: &Options) -> Plan {
     let capacities = state
         .workers
         .iter()
-        .filter_map(|w| match (&w.voice_channel_sid, w.voice_capacity) {
-            (Some(ch), Some(c)) if c < required => Some(CapacityChange {
+        .filter_map(|w| match (audit::capacity_action(w, required, options), &w.voice_channel_sid) {
+            (audit::CapacityAction::Raise(from, to), Some(ch)) => Some(CapacityChange {
                 worker_sid: w.sid.clone(),
                 worker_name: w.friendly_name.clone(),
                 channel_sid: ch.clone(),
-                from: c,
-                to: required,
+                from,
+                to,
             }),
             _ => None,
         })
@@ -321,6 +321,9 @@ pub fn render_text(plan: &Plan, results: Option<&Results>) -> String {
                 e.before.as_deref().unwrap_or("(no expression)")
             ));
             out.push_str(&format!("    + {}\n", e.after));
+            if let Some(note) = &e.note {
+                out.push_str(&format!("    ({note})\n"));
+            }
         }
         for line in wf.diff.lines() {
             out.push_str(&format!("  {line}\n"));
@@ -334,8 +337,9 @@ pub fn render_text(plan: &Plan, results: Option<&Results>) -> String {
         out.push_str("Worker voice capacity: nothing to change.\n");
     } else {
         out.push_str(&format!(
-            "Worker voice capacity ({} workers):\n",
-            plan.capacities.len()
+            "Worker voice capacity ({} workers){}:\n",
+            plan.capacities.len(),
+            if plan.workflows_blocked() { ", held back until every workflow holds the condition" } else { "" }
         ));
         // When every worker fared the same, say so once instead of once per worker.
         let outcomes: Vec<&Outcome> = results.map_or(Vec::new(), |r| {
@@ -392,6 +396,7 @@ pub fn render_text(plan: &Plan, results: Option<&Results>) -> String {
             "Result: some writes FAILED (see above); what failed is unchanged.\n"
         }
         Some(r) if r.any_not_written() => "Result: some changes were skipped (see above).\n",
+        Some(_) if !plan.has_changes() => "Result: nothing to write.\n",
         Some(_) => "Result: all changes written.\n",
     });
     out

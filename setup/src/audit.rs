@@ -17,6 +17,8 @@ pub struct Options {
     pub max_calls: Option<i64>,
     /// Also edit workflow targets that pick one named worker.
     pub all_targets: bool,
+    /// Also raise workers whose voice channel is off (capacity 0 or unavailable).
+    pub include_voice_off: bool,
 }
 
 /// How a finding is resolved.
@@ -27,6 +29,8 @@ pub enum Severity {
     Change,
     /// A person must change it (Flex configuration, an unreadable expression).
     Manual,
+    /// `apply --yes` would change it, but holds it back until the `manual` items are done.
+    Blocked,
     /// Advice: a risk this tool cannot remove; does not affect the exit status.
     Warning,
 }
@@ -41,6 +45,8 @@ pub enum Kind {
     WorkerCapacity,
     /// A worker has no voice channel at all.
     WorkerNoVoiceChannel,
+    /// A worker's voice channel is off (capacity 0 or unavailable), so it is left alone.
+    WorkerVoiceOff,
     /// A workflow target lacks the capacity condition.
     WorkflowTarget,
     /// A workflow target or configuration cannot be read, so the workflow is left alone.
@@ -85,7 +91,7 @@ pub struct Report {
     pub counts: Counts,
     /// Everything found, most actionable first.
     pub findings: Vec<Finding>,
-    /// Whether anything needs changing (a `change` or `manual` finding).
+    /// Whether anything needs changing (a `change`, `manual` or `blocked` finding).
     pub needs_change: bool,
 }
 
@@ -134,15 +140,43 @@ pub fn target_label(filter: Option<&str>, path: &str) -> String {
     }
 }
 
-/// A worker's voice capacity once `apply` has run.
-fn capacity_after_apply(worker: &Worker, required: i64) -> Option<i64> {
-    worker.voice_capacity.map(|c| {
-        if worker.voice_channel_sid.is_some() {
-            c.max(required)
-        } else {
-            c
+/// What `apply` does with one worker's voice capacity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CapacityAction {
+    /// Nothing: enough capacity already, or no voice channel.
+    None,
+    /// Raise it from the first number to the second.
+    Raise(i64, i64),
+    /// Leave it: the voice channel is off on purpose (a chat-only agent, say); why.
+    VoiceOff(String),
+}
+
+/// Decides a worker's capacity change; the audit and the plan both ask here,
+/// so the audit never promises what `apply` will not do.
+pub fn capacity_action(worker: &Worker, required: i64, options: &Options) -> CapacityAction {
+    let (Some(_), Some(c)) = (&worker.voice_channel_sid, worker.voice_capacity) else {
+        return CapacityAction::None;
+    };
+    if c >= required {
+        return CapacityAction::None;
+    }
+    if !options.include_voice_off {
+        if c <= 0 {
+            return CapacityAction::VoiceOff(format!("voice capacity is {c}, so this agent takes no calls (chat only?)"));
         }
-    })
+        if worker.voice_available == Some(false) {
+            return CapacityAction::VoiceOff("the voice channel is unavailable, so this agent takes no calls".into());
+        }
+    }
+    CapacityAction::Raise(c, required)
+}
+
+/// A worker's voice capacity once `apply` has run (`raises` false when apply holds raises back).
+fn capacity_after_apply(worker: &Worker, required: i64, options: &Options, raises: bool) -> Option<i64> {
+    match capacity_action(worker, required, options) {
+        CapacityAction::Raise(_, to) if raises => Some(to),
+        _ => worker.voice_capacity,
+    }
 }
 
 /// Builds the report from what was read.
@@ -164,34 +198,55 @@ pub fn audit(state: &State, options: &Options) -> Report {
         });
     }
 
+    // One unreadable workflow holds back every capacity raise (see apply::execute).
+    let plans: Vec<(String, WorkflowPlan)> = state
+        .workflows
+        .iter()
+        .map(|wf| (format!("workflow {}", named(&wf.friendly_name, &wf.sid)), workflow::plan(&wf.configuration, plan_options)))
+        .collect();
+    let blocked = plans.iter().any(|(_, p)| p.blocked());
+
     for w in &state.workers {
         let subject = format!("worker {}", named(&w.friendly_name, &w.sid));
-        match w.voice_capacity {
-            None => findings.push(Finding {
+        if w.voice_capacity.is_none() {
+            findings.push(Finding {
                 kind: Kind::WorkerNoVoiceChannel,
                 severity: Severity::Manual,
                 subject,
                 message: "has no voice channel".into(),
                 remedy: "check that the workspace has a TaskChannel with unique name \"voice\""
                     .into(),
+            });
+            continue;
+        }
+        match capacity_action(w, required, options) {
+            CapacityAction::Raise(c, to) if blocked => findings.push(Finding {
+                kind: Kind::WorkerCapacity,
+                severity: Severity::Blocked,
+                subject,
+                message: format!("voice capacity is {c}; multi-call needs {to}"),
+                remedy: format!("apply raises it to {to} only once every workflow holds the capacity condition (see the items to change by hand)"),
             }),
-            Some(c) if c < required => findings.push(Finding {
+            CapacityAction::Raise(c, to) => findings.push(Finding {
                 kind: Kind::WorkerCapacity,
                 severity: Severity::Change,
                 subject,
-                message: format!("voice capacity is {c}; multi-call needs {required}"),
-                remedy: format!("apply sets it to {required}"),
+                message: format!("voice capacity is {c}; multi-call needs {to}"),
+                remedy: format!("apply sets it to {to}"),
             }),
-            Some(_) => {}
+            CapacityAction::VoiceOff(why) => findings.push(Finding {
+                kind: Kind::WorkerVoiceOff,
+                severity: Severity::Warning,
+                subject,
+                message: format!("{why}; apply leaves it alone"),
+                remedy: format!("if this agent should take calls, run apply with --include-voice-off to set it to {required}"),
+            }),
+            CapacityAction::None => {}
         }
     }
 
-    for wf in &state.workflows {
-        let subject = format!("workflow {}", named(&wf.friendly_name, &wf.sid));
-        findings.extend(workflow_findings(
-            &subject,
-            &workflow::plan(&wf.configuration, plan_options),
-        ));
+    for (subject, plan) in &plans {
+        findings.extend(workflow_findings(subject, plan));
     }
 
     for q in state.queues.iter().filter(|q| q.transfer_target) {
@@ -202,7 +257,7 @@ pub fn audit(state: &State, options: &Options) -> Report {
             .collect();
         let multi = members
             .iter()
-            .filter(|w| capacity_after_apply(w, required).is_some_and(|c| c > 1))
+            .filter(|w| capacity_after_apply(w, required, options, !blocked).is_some_and(|c| c > 1))
             .count();
         if multi > 0 {
             findings.push(Finding {
@@ -255,7 +310,8 @@ pub fn audit(state: &State, options: &Options) -> Report {
     findings.sort_by_key(|f| match f.severity {
         Severity::Change => 0,
         Severity::Manual => 1,
-        Severity::Warning => 2,
+        Severity::Blocked => 2,
+        Severity::Warning => 3,
     });
     let needs_change = findings.iter().any(|f| f.severity != Severity::Warning);
     Report {
@@ -293,18 +349,25 @@ pub fn workflow_findings(subject: &str, plan: &WorkflowPlan) -> Vec<Finding> {
             remedy: format!("fix the expression by hand and add `{CAPACITY_CONDITION}`; apply leaves this whole workflow alone until then"),
         });
     }
+    // apply writes a workflow whole or not at all, so a blocked one's edits wait.
+    let held = plan.blocked();
     for e in &plan.edits {
         out.push(Finding {
             kind: Kind::WorkflowTarget,
-            severity: Severity::Change,
+            severity: if held { Severity::Blocked } else { Severity::Change },
             subject: format!("{subject}, {}", target_label(e.filter.as_deref(), &e.path)),
-            message: match &e.before {
-                Some(b) => format!("target worker expression lacks the capacity condition: {b}"),
-                None => {
+            message: match (&e.before, &e.note) {
+                (Some(b), Some(note)) => format!("target worker expression lacks the capacity condition outside its transfer branch: {b}; {note}"),
+                (Some(b), None) => format!("target worker expression lacks the capacity condition: {b}"),
+                (None, _) => {
                     "target has no worker expression, so it lacks the capacity condition".into()
                 }
             },
-            remedy: format!("apply sets it to: {}", e.after),
+            remedy: if held {
+                format!("once this workflow's unreadable parts are fixed, apply will set it to: {}; until then it leaves the whole workflow alone", e.after)
+            } else {
+                format!("apply sets it to: {}", e.after)
+            },
         });
     }
     for s in &plan.skipped {
@@ -363,6 +426,7 @@ pub fn render_text(report: &Report) -> String {
     for (title, sev) in [
         ("To change with `apply --yes`", Severity::Change),
         ("To change by hand", Severity::Manual),
+        ("Held back until the items to change by hand are done", Severity::Blocked),
         ("Warnings", Severity::Warning),
     ] {
         let items: Vec<&Finding> = report

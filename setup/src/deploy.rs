@@ -97,10 +97,37 @@ pub struct DeployPlan {
     pub hosting: Option<Hosting>,
     /// The bundle's URL, when it is known before writing (`--url`, or an existing environment).
     pub url: Option<String>,
-    /// The local bundle and its size, when it is read (`None` with `--url`, or when it is still to be built).
-    pub bundle: Option<(String, usize)>,
+    /// The local bundle, when it is there (`None` with `--url`, or when it is still to be built).
+    pub bundle: Option<LocalBundle>,
     /// The steps `--yes` takes, in order.
     pub steps: Vec<Step>,
+}
+
+/// The bundle file on disk, as planned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocalBundle {
+    /// Its path, as given or the default.
+    pub path: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+}
+
+/// The bundle `deploy` would upload: `None` with `--url` (nothing is
+/// uploaded) or when the default bundle is still to be built; an error when
+/// a `--bundle` given cannot be read.
+pub fn local_bundle(root: &std::path::Path, options: &DeployOptions) -> Result<Option<LocalBundle>, String> {
+    if options.url.is_some() {
+        return Ok(None);
+    }
+    let path = crate::bundle::bundle_path(root, options.bundle.as_deref());
+    match std::fs::metadata(&path) {
+        Ok(m) => Ok(Some(LocalBundle {
+            path: path.display().to_string(),
+            bytes: m.len(),
+        })),
+        Err(_) if options.bundle.is_none() => Ok(None),
+        Err(e) => Err(format!("cannot read the bundle {}: {e}", path.display())),
+    }
 }
 
 /// One write `deploy` makes.
@@ -146,7 +173,7 @@ pub fn plan(
     apis: &PluginApis<'_>,
     options: &DeployOptions,
     version: &str,
-    bundle: Option<(String, usize)>,
+    bundle: Option<LocalBundle>,
 ) -> Result<DeployPlan, String> {
     let e = |e: ApiError| e.to_string();
     let plugin = plugins::find_plugin(apis.flex, PLUGIN_NAME).map_err(e)?;
@@ -276,7 +303,7 @@ impl DeployPlan {
             Step::CreateEnvironment => format!("create environment {PLUGIN_NAME} in that service"),
             Step::Upload => format!(
                 "upload the bundle{} as a Protected asset at {}",
-                self.bundle.as_ref().map_or(String::new(), |(p, n)| format!(" ({p}, {n} bytes)")),
+                self.bundle.as_ref().map_or(String::new(), |b| format!(" ({}, {} bytes)", b.path, b.bytes)),
                 h.map_or(String::new(), |h| h.path.clone())
             ),
             Step::Build => {

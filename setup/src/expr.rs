@@ -346,12 +346,54 @@ fn lex_number(text: &str, start: usize) -> Result<usize, ParseError> {
     Ok(i)
 }
 
+/// Keywords, which an index never follows (`x IN[1]` is a list, not an index).
+fn is_keyword(word: &str) -> bool {
+    ["AND", "OR", "NOT", "HAS", "IN", "CONTAINS", "TRUE", "FALSE", "NULL"]
+        .iter()
+        .any(|k| word.eq_ignore_ascii_case(k))
+}
+
+/// Reads `[n]` right after a name (TaskRouter's `worker.object.array[2]`); returns the end.
+fn lex_index(text: &str, name_start: usize, open: usize) -> Result<usize, ParseError> {
+    let bytes = text.as_bytes();
+    let skip_space = |mut i: usize| {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    let digits_at = skip_space(open + 1);
+    let mut i = digits_at;
+    while i < bytes.len() && bytes[i].is_ascii_digit() {
+        i += 1;
+    }
+    let name = &text[name_start..open];
+    if i == digits_at {
+        return Err(error_at(
+            text,
+            digits_at,
+            format!("an index after the name '{name}' must be a whole number, like {name}[2]"),
+        ));
+    }
+    let close = skip_space(i);
+    if bytes.get(close) != Some(&b']') {
+        return Err(error_at(text, close, format!("expected ']' to close the index after '{name}'")));
+    }
+    Ok(close + 1)
+}
+
 fn lex_ident(text: &str, start: usize) -> Result<usize, ParseError> {
     let bytes = text.as_bytes();
     let mut i = start;
     loop {
         while i < bytes.len() && is_ident_char(bytes[i] as char) {
             i += 1;
+        }
+        while i < bytes.len() && bytes[i] == b'[' && !is_keyword(&text[start..i]) {
+            i = lex_index(text, start, i)?;
+            if bytes.get(i).is_some_and(|b| is_ident_char(*b as char)) {
+                return Err(error_at(text, i, format!("expected '.', '[' or a space after the index in '{}'", &text[start..i])));
+            }
         }
         if i < bytes.len() && bytes[i] == b'.' {
             let next = bytes.get(i + 1).map(|b| *b as char);
@@ -369,10 +411,16 @@ fn lex_ident(text: &str, start: usize) -> Result<usize, ParseError> {
 
 // ---------------------------------------------------------------- parser
 
+/// How deep `(` and `NOT` may nest. Real expressions stay within a handful of
+/// levels; the limit keeps the recursive parser (and every walk of the tree)
+/// far from the stack's end whatever text arrives.
+pub const MAX_NESTING: usize = 100;
+
 struct Parser<'a> {
     text: &'a str,
     toks: Vec<Token>,
     pos: usize,
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -441,11 +489,26 @@ impl Parser<'_> {
         })
     }
 
+    /// Enters one more level of `(` or `NOT`, refusing past [`MAX_NESTING`].
+    fn deeper(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(error_at(
+                self.text,
+                self.here(),
+                format!("'(' and NOT are nested more than {MAX_NESTING} levels deep"),
+            ));
+        }
+        Ok(())
+    }
+
     fn not_expr(&mut self) -> Result<Node, ParseError> {
         if self.peek() == Some(&Tok::Not) {
             let start = self.here();
+            self.deeper()?;
             self.pos += 1;
             let inner = self.not_expr()?;
+            self.depth -= 1;
             let span = Span {
                 start,
                 end: inner.span.end,
@@ -461,8 +524,10 @@ impl Parser<'_> {
     fn comparison(&mut self) -> Result<Node, ParseError> {
         if self.peek() == Some(&Tok::LParen) {
             let start = self.here();
+            self.deeper()?;
             self.pos += 1;
             let inner = self.or_expr()?;
+            self.depth -= 1;
             if self.peek() != Some(&Tok::RParen) {
                 return self.fail("')'");
             }
@@ -547,7 +612,7 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
     if toks.is_empty() {
         return Err(error_at(text, 0, "the expression is empty"));
     }
-    let mut p = Parser { text, toks, pos: 0 };
+    let mut p = Parser { text, toks, pos: 0, depth: 0 };
     let node = p.or_expr()?;
     if p.pos != p.toks.len() {
         return p.fail("AND, OR or the end of the expression");
@@ -557,10 +622,22 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
 
 // ---------------------------------------------------------------- the edit
 
-/// The top-level AND parts of an expression, looking through parentheses.
+/// The top-level AND parts of an expression, looking through parentheses,
+/// that hold whatever precedence TaskRouter gives NOT. It documents none, so
+/// in `a AND NOT b AND c` the NOT may reach to the end (`NOT (b AND c)`):
+/// the parts after an unparenthesised NOT are left out.
 pub fn conjuncts(node: &Node) -> Vec<&Node> {
     match &node.expr {
-        Expr::And(parts) => parts.iter().flat_map(conjuncts).collect(),
+        Expr::And(parts) => {
+            let mut out = Vec::new();
+            for p in parts {
+                if matches!(p.expr, Expr::Not(_)) {
+                    break;
+                }
+                out.extend(conjuncts(p));
+            }
+            out
+        }
         Expr::Paren(inner) => conjuncts(inner),
         _ => vec![node],
     }
@@ -586,7 +663,7 @@ pub fn has_capacity_condition(node: &Node) -> bool {
 
 /// Whether appending ` AND x` to this node's text keeps its meaning under any
 /// precedence TaskRouter might give NOT versus AND and OR.
-fn safe_to_extend(node: &Node) -> bool {
+pub fn safe_to_extend(node: &Node) -> bool {
     let simple = |n: &Node| matches!(n.expr, Expr::Cmp(..) | Expr::Atom(_) | Expr::Paren(_));
     match &node.expr {
         Expr::And(parts) => parts.iter().all(simple),
@@ -633,16 +710,6 @@ pub fn ensure_capacity_condition(original: Option<&str>) -> Result<Edit, ParseEr
         });
     }
     Ok(Edit::Changed(new))
-}
-
-/// Whether a worker expression picks one particular worker (`worker.sid == task.x`),
-/// as transfer-to-agent targets do.
-pub fn names_one_worker(node: &Node) -> bool {
-    let sid = |v: &Value| matches!(v, Value::Ident(n) if n.eq_ignore_ascii_case("worker.sid") || n.eq_ignore_ascii_case("worker.contact_uri"));
-    conjuncts(node).into_iter().any(|c| match &c.expr {
-        Expr::Cmp(l, CmpOp::Eq, r) => sid(l) || sid(r),
-        _ => false,
-    })
 }
 
 // ---------------------------------------------------------------- printing
@@ -784,15 +851,5 @@ mod tests {
         assert!(parse("x == -abc").unwrap_err().message.contains("'-'"));
         assert!(parse("worker.level == -1 AND worker.team == 'front-desk'").is_ok());
         assert!(parse("worker.skills HAS \"first-line\"").is_ok());
-    }
-
-    #[test]
-    fn transfer_targets_are_recognised() {
-        assert!(names_one_worker(
-            &parse("task.targetSid == worker.sid").unwrap()
-        ));
-        assert!(!names_one_worker(
-            &parse("worker.sid IN task.team").unwrap()
-        ));
     }
 }

@@ -9,6 +9,7 @@
 //! `allowIncomingWhileBusy`, really changes; unlike that mode, nothing is
 //! dropped first, so every key the files do not name stays exactly as it was.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -18,7 +19,8 @@ use crate::apply::Outcome;
 use crate::diff;
 use crate::flex::{self, FlexCheck, Mode};
 use crate::http::ApiError;
-use crate::twilio::{self, Api};
+use crate::json_text::{self, Shape};
+use crate::twilio::Api;
 
 /// Which flex-config files to deploy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,6 +158,27 @@ pub fn ui_attributes(config: &Value) -> Value {
     }
 }
 
+/// Whether two JSON values say the same. Numbers are kept as their text
+/// (serde_json's `arbitrary_precision`), so `2.50` is written back as `2.50`;
+/// here a number also equals one of the same value in another spelling
+/// (`2.5`, `25e-1`), as a service that stores numbers may give it back.
+pub fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            x == y
+                || matches!(
+                    (x.to_string().parse::<f64>(), y.to_string().parse::<f64>()),
+                    (Ok(p), Ok(q)) if p.is_finite() && p == q
+                )
+        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_json(p, q)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
 /// What writing the Flex configuration would change.
 #[derive(Debug, Clone, Serialize)]
 pub struct FlexConfigPlan {
@@ -178,6 +201,9 @@ pub struct FlexConfigPlan {
     /// The whole configuration with the merged `ui_attributes`, for the audit.
     #[serde(skip)]
     pub merged_config: Value,
+    /// What the files set, merged into the current text at write time.
+    #[serde(skip)]
+    pub from_files: Value,
 }
 
 impl FlexConfigPlan {
@@ -210,26 +236,137 @@ pub fn plan(config: &Value, files: &FlexFiles, from_files: &Value, mode: Option<
         current,
         merged,
         merged_config,
+        from_files: from_files.clone(),
     }
 }
 
+/// [`merge`] done on JSON text: `from` is merged into the value `part` (a
+/// slice of `whole`, without surrounding space) as text edits, so every byte
+/// the merge does not change (numbers such as `1E+5` or `2.50`, escapes,
+/// spacing, key order) stays as it was. A value the files set to what it
+/// already is, is left alone.
+fn merge_edits(
+    whole: &str,
+    part: &str,
+    from: &Value,
+    edits: &mut Vec<(Range<usize>, String)>,
+) -> Result<(), serde_json::Error> {
+    let end_of = |slice: &str| json_text::offset(whole, slice) + slice.len();
+    match (json_text::shape(part)?, from) {
+        (Shape::Object(members), Value::Object(b)) => {
+            let mut added = Vec::new();
+            for (k, v) in b {
+                // serde_json, like the Flex service, takes the last of repeated keys.
+                match members.iter().rev().find(|(key, _)| key == k) {
+                    Some((_, slice)) => merge_edits(whole, slice, v, edits)?,
+                    None => added.push(format!("{}:{v}", serde_json::to_string(k)?)),
+                }
+            }
+            if !added.is_empty() {
+                let (at, sep) = match members.last() {
+                    Some((_, last)) => (end_of(last), ","),
+                    None => (json_text::offset(whole, part) + 1, ""),
+                };
+                edits.push((at..at, format!("{sep}{}", added.join(","))));
+            }
+        }
+        (Shape::Array(items), Value::Array(b)) => {
+            let mut added = Vec::new();
+            for (i, v) in b.iter().enumerate() {
+                match items.get(i) {
+                    Some(slice) => merge_edits(whole, slice, v, edits)?,
+                    None => added.push(v.to_string()),
+                }
+            }
+            if !added.is_empty() {
+                let (at, sep) = match items.last() {
+                    Some(last) => (end_of(last), ","),
+                    None => (json_text::offset(whole, part) + 1, ""),
+                };
+                edits.push((at..at, format!("{sep}{}", added.join(","))));
+            }
+        }
+        _ => {
+            let current: Value = serde_json::from_str(part)?;
+            if current != *from {
+                edits.push((json_text::span(whole, part), from.to_string()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Merges `from` into the JSON text of an object, byte for byte outside the edits.
+pub fn merge_text(text: &str, from: &Value) -> Result<String, serde_json::Error> {
+    let root = json_text::root(text)?;
+    let mut edits = Vec::new();
+    merge_edits(text, root, from, &mut edits)?;
+    Ok(json_text::splice(root, {
+        let base = json_text::offset(text, root);
+        edits.into_iter().map(|(r, t)| (r.start - base..r.end - base, t)).collect()
+    }))
+}
+
+/// The text of `ui_attributes` in a Configuration response body, when it is
+/// an object (or a string holding one, as the API may send it).
+fn ui_attributes_text(body: &str) -> Option<String> {
+    let Shape::Object(members) = json_text::shape(json_text::root(body).ok()?).ok()? else {
+        return None;
+    };
+    let (_, ui) = members.into_iter().rev().find(|(k, _)| k == "ui_attributes")?;
+    match ui.as_bytes().first() {
+        Some(b'{') => Some(ui.to_string()),
+        Some(b'"') => {
+            let inner: String = serde_json::from_str(ui).ok()?;
+            let root = json_text::root(&inner).ok()?;
+            root.starts_with('{').then(|| root.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// The `ui_attributes` text to send: the current text with the flex-config
+/// files merged in by text edits, checked to read as the planned result.
+pub fn merged_ui_text(current_body: &str, plan: &FlexConfigPlan, from_files: &Value) -> Result<String, String> {
+    let Some(current) = ui_attributes_text(current_body) else {
+        // No object to keep (missing or null): the merged value is all there is.
+        return Ok(plan.merged.to_string());
+    };
+    let merged = merge_text(&current, from_files).map_err(|e| format!("cannot merge into the current ui_attributes: {e}"))?;
+    let reads: Value = serde_json::from_str(&merged).map_err(|e| format!("internal: the merged ui_attributes are not JSON: {e}"))?;
+    if reads != plan.merged {
+        return Err("internal: the merged ui_attributes text does not read as the planned result; nothing was written".into());
+    }
+    Ok(merged)
+}
+
 /// Writes the merged `ui_attributes` in one request, unless the configuration
-/// changed since it was read; then checks what Twilio stored.
+/// changed since it was read; then checks what Twilio stored. What the
+/// flex-config files do not set is sent exactly as Twilio gave it.
 pub fn write(api: &Api<'_>, plan: &FlexConfigPlan) -> Result<Outcome, ApiError> {
-    let now = twilio::flex_configuration(api)?;
-    if ui_attributes(&now) != plan.current {
+    let what = "reading the Flex configuration";
+    let text = api.flex.get_text(what, "/v1/Configuration")?;
+    let now: Value = serde_json::from_str(&text).map_err(|e| {
+        ApiError::new(what, crate::http::ErrorKind::BadResponse, format!("body is not JSON: {e}"))
+    })?;
+    if !same_json(&ui_attributes(&now), &plan.current) {
         return Ok(Outcome::Skipped(
             "the Flex configuration changed since it was read; run again".into(),
         ));
     }
-    let mut body = json!({ "ui_attributes": plan.merged });
+    let ui = match merged_ui_text(&text, plan, &plan.from_files) {
+        Ok(t) => t,
+        Err(e) => return Ok(Outcome::Failed(e)),
+    };
+    let mut body = format!("{{\"ui_attributes\":{ui}");
     if let Some(sid) = now.get("account_sid").filter(|v| v.is_string()) {
-        body["account_sid"] = sid.clone();
+        body.push_str(&format!(",\"account_sid\":{sid}"));
     }
+    body.push('}');
     let stored = api
         .flex
-        .post_json("updating the Flex configuration", "/v1/Configuration", &body)?;
-    if ui_attributes(&stored) != plan.merged {
+        .post_json_text("updating the Flex configuration", "/v1/Configuration", &body)?;
+    if !same_json(&ui_attributes(&stored), &plan.merged) {
         return Ok(Outcome::Failed(
             "Twilio accepted the update but the stored ui_attributes differ from what was sent".into(),
         ));
@@ -308,6 +445,64 @@ mod tests {
         let mut v = json!({ "a": 1, "b": { "c": 2 } });
         merge(&mut v, &json!({ "a": { "x": 1 }, "b": null }));
         assert_eq!(v, json!({ "a": { "x": 1 }, "b": null }));
+    }
+
+    #[test]
+    fn what_the_files_do_not_set_is_written_back_byte_for_byte() {
+        let text = r#"{"account_sid":"AC1","ui_attributes":{"big":123456789012345678901234567890, "money":2.50,"sci":1E+5,"neg":-0,"tiny":0.1000,
+            "list":[1.0,3e-7],"esc":"\u00e9\/","custom_data":{"features":{"multi_call":{"enabled":false,"max_calls":2.0}}}},"ui_version":"2.9.1"}"#;
+        let config: Value = serde_json::from_str(text).unwrap();
+        let files = FlexFiles { dir: PathBuf::from("x"), env: "dev".into() };
+        let from: Value = serde_json::from_str(r#"{"custom_data":{"features":{"multi_call":{"enabled":true,"mode":"standby","max_calls":2.0}}},"sdkOptions":{"voice":{"allowIncomingWhileBusy":false}}}"#).unwrap();
+        let p = plan(&config, &files, &from, None);
+        assert!(!p.blocked(), "{:?}", p.check.problems);
+        let sent = merged_ui_text(text, &p, &from).unwrap();
+        assert_eq!(
+            sent,
+            r#"{"big":123456789012345678901234567890, "money":2.50,"sci":1E+5,"neg":-0,"tiny":0.1000,
+            "list":[1.0,3e-7],"esc":"\u00e9\/","custom_data":{"features":{"multi_call":{"enabled":true,"max_calls":2.0,"mode":"standby"}}},"sdkOptions":{"voice":{"allowIncomingWhileBusy":false}}}"#
+        );
+        // The diff shows only what the files changed.
+        let changed: Vec<&str> = p.diff.lines().filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++") && !l.starts_with("---")).collect();
+        assert!(changed.iter().all(|l| ["enabled", "mode", "sdkOptions", "voice", "allowIncomingWhileBusy", "}", "max_calls"].iter().any(|k| l.contains(k))), "{}", p.diff);
+        // ui_attributes sent as JSON text by the API: merged the same way, sent as an object.
+        let as_text = json!({ "ui_attributes": r#"{"sci":1E+5, "custom_data":{}}"# }).to_string();
+        let p2 = plan(&serde_json::from_str(&as_text).unwrap(), &files, &from, None);
+        assert_eq!(
+            merged_ui_text(&as_text, &p2, &from).unwrap(),
+            r#"{"sci":1E+5, "custom_data":{"features":{"multi_call":{"enabled":true,"mode":"standby","max_calls":2.0}}},"sdkOptions":{"voice":{"allowIncomingWhileBusy":false}}}"#
+        );
+    }
+
+    #[test]
+    fn the_text_merge_is_lodash_merge() {
+        let cases = [
+            (r#"{ }"#, r#"{"a":1}"#, r#"{"a":1 }"#),
+            (r#"{"a":[1, 2]}"#, r#"{"a":[3]}"#, r#"{"a":[3, 2]}"#),
+            (r#"{"a":[1]}"#, r#"{"a":[1, 2, {"b":1}]}"#, r#"{"a":[1,2,{"b":1}]}"#),
+            (r#"{"a":[]}"#, r#"{"a":[7]}"#, r#"{"a":[7]}"#),
+            (r#"{"a":1,"a":{"x":1}}"#, r#"{"a":{"y":2}}"#, r#"{"a":1,"a":{"x":1,"y":2}}"#),
+            (r#"{"a":{"x":1}}"#, r#"{"a":null}"#, r#"{"a":null}"#),
+            (r#"{"a":"s"}"#, r#"{"a":{"x":[1]}}"#, r#"{"a":{"x":[1]}}"#),
+            (" {\"k\" :\t1e2 }\n", r#"{"k":100}"#, r#"{"k" :	100 }"#),
+        ];
+        for (text, from, want) in cases {
+            let from: Value = serde_json::from_str(from).unwrap();
+            let got = merge_text(text, &from).unwrap();
+            assert_eq!(got, want, "{text} + {from}");
+            let mut value: Value = serde_json::from_str(text).unwrap();
+            merge(&mut value, &from);
+            assert_eq!(serde_json::from_str::<Value>(&got).unwrap(), value, "reads as the Value merge: {text} + {from}");
+        }
+    }
+
+    #[test]
+    fn numbers_of_the_same_value_are_the_same_json() {
+        let a: Value = serde_json::from_str(r#"{"a":[2.50,1e5],"b":1}"#).unwrap();
+        let b: Value = serde_json::from_str(r#"{"b":1.0,"a":[2.5,100000]}"#).unwrap();
+        assert!(same_json(&a, &b));
+        assert!(!same_json(&a, &serde_json::from_str(r#"{"a":[2.51,1e5],"b":1}"#).unwrap()));
+        assert!(!same_json(&json!({"a": 1}), &json!({"a": "1"})));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and errors that say what went wrong without ever carrying a secret.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
@@ -162,8 +162,8 @@ pub struct Upload {
 enum Body<'b> {
     /// A form (`application/x-www-form-urlencoded`), empty for a GET.
     Form(&'b [(&'b str, String)]),
-    /// A JSON document.
-    Json(&'b Value),
+    /// A JSON document, as text.
+    Json(&'b str),
     /// A multipart form with a file.
     Multipart(&'b Upload),
 }
@@ -215,7 +215,7 @@ impl<'a> Client<'a> {
                 .header("Authorization", &auth)
                 .header("Accept", "application/json")
                 .header("Content-Type", "application/json")
-                .send(value.to_string()),
+                .send(*value),
             ("POST", Body::Multipart(upload)) => {
                 let mut form = ureq::unversioned::multipart::Form::new();
                 for (k, v) in &upload.fields {
@@ -250,8 +250,7 @@ impl<'a> Client<'a> {
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(|v| retry_after(v, SystemTime::now()));
         let body = resp
             .body_mut()
             .read_to_string()
@@ -274,6 +273,24 @@ impl<'a> Client<'a> {
         path: &str,
         body: Body<'_>,
     ) -> Result<Value, ApiError> {
+        let text = self.send_text(what, method, path, body)?;
+        serde_json::from_str(&text).map_err(|e| {
+            ApiError::new(
+                what,
+                ErrorKind::BadResponse,
+                format!("body is not JSON: {e}"),
+            )
+        })
+    }
+
+    /// As [`Client::send`], but returns a successful response's body as text.
+    fn send_text(
+        &self,
+        what: &str,
+        method: &str,
+        path: &str,
+        body: Body<'_>,
+    ) -> Result<String, ApiError> {
         let url = self.url(path);
         let mut delay = self.retry.base_delay;
         let mut attempt = 1;
@@ -304,15 +321,7 @@ impl<'a> Client<'a> {
             let raw =
                 outcome.map_err(|e| ApiError::new(what, ErrorKind::Transport, self.redact(&e)))?;
             let kind = match raw.status {
-                200..=299 => {
-                    return serde_json::from_str(&raw.body).map_err(|e| {
-                        ApiError::new(
-                            what,
-                            ErrorKind::BadResponse,
-                            format!("body is not JSON: {e}"),
-                        )
-                    })
-                }
+                200..=299 => return Ok(raw.body),
                 401 => ErrorKind::Unauthorized,
                 403 => ErrorKind::Forbidden,
                 404 => ErrorKind::NotFound,
@@ -341,8 +350,19 @@ impl<'a> Client<'a> {
         self.send(what, "POST", path, Body::Form(form))
     }
 
+    /// GETs one resource and returns its body as the text sent, for
+    /// writing back byte for byte what is not edited.
+    pub fn get_text(&self, what: &str, path: &str) -> Result<String, ApiError> {
+        self.send_text(what, "GET", path, Body::Form(&[]))
+    }
+
     /// POSTs a JSON body (the Flex Configuration takes JSON) and returns the updated resource.
     pub fn post_json(&self, what: &str, path: &str, body: &Value) -> Result<Value, ApiError> {
+        self.send(what, "POST", path, Body::Json(&body.to_string()))
+    }
+
+    /// POSTs JSON text as it is and returns the updated resource.
+    pub fn post_json_text(&self, what: &str, path: &str, body: &str) -> Result<Value, ApiError> {
         self.send(what, "POST", path, Body::Json(body))
     }
 
@@ -409,10 +429,21 @@ pub fn get_public(url: &str) -> Result<(u16, Vec<u8>), String> {
     Ok((status, body))
 }
 
+/// Reads a `Retry-After` value: seconds, or an HTTP date (RFC 9110), as a wait from `now`.
+pub fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
 /// Replaces every occurrence of the secret (and the encoded auth header) with a marker.
 pub fn redact(text: &str, creds: &Credentials) -> String {
     let mut out = text.to_string();
-    if creds.secret.len() >= 4 {
+    // Even a short secret is hidden: a garbled line is better than a leaked token.
+    if !creds.secret.is_empty() {
         out = out.replace(&creds.secret, "<redacted>");
     }
     let header = creds.header();
@@ -470,6 +501,22 @@ mod tests {
             "http://127.0.0.1:9/v1/Workspaces?Page=1"
         );
         assert_eq!(c.url("/v1/Workspaces"), "http://127.0.0.1:9/v1/Workspaces");
+    }
+
+    #[test]
+    fn a_short_secret_is_redacted_too() {
+        let creds = Credentials::new("AC1", "abc");
+        assert_eq!(redact("x abc y", &creds), "x <redacted> y");
+    }
+
+    #[test]
+    fn retry_after_is_read_as_seconds_or_as_an_http_date() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let now = UNIX_EPOCH + Duration::from_secs(1_445_412_477); // Wed, 21 Oct 2015 07:27:57 GMT
+        assert_eq!(retry_after("7", now), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now), Some(Duration::from_secs(3)));
+        assert_eq!(retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now), Some(Duration::ZERO), "a date past is no wait");
+        assert_eq!(retry_after("soon", now), None);
     }
 
     #[test]

@@ -19,9 +19,11 @@ pub mod flex;
 pub mod flex_config;
 pub mod http;
 pub mod install;
+pub mod json_text;
 pub mod plugins;
 pub mod release;
 pub mod serverless;
+pub mod transfer;
 pub mod twilio;
 pub mod workflow;
 
@@ -46,34 +48,40 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    // deploy, release and install live in `commands`.
-    if commands::is_plugin_command(args) {
-        return commands::run(args, env, out, err);
-    }
+    // Known before parsing, so even a usage error can be JSON when --json was asked for.
+    let json = wants_json(args);
+    let get = env;
     let args = match cli::parse_args(args) {
         Ok(a) => a,
+        // Help and version are "errors" with exit code 0, for stdout.
+        Err(e) if e.exit_code() == 0 => {
+            let _ = write!(out, "{}", e.render());
+            return EXIT_OK;
+        }
         Err(e) => {
-            let _ = writeln!(err, "error: {e}\n\n{}", cli::USAGE);
-            return EXIT_ERROR;
+            let _ = write!(err, "{}", e.render());
+            let message = e.render().to_string();
+            let first = message.lines().next().unwrap_or_default().trim_start_matches("error: ");
+            return json_error(out, json, first);
         }
     };
-    match args.command {
-        Command::Help => {
-            let _ = write!(out, "{}", cli::USAGE);
-            return EXIT_OK;
-        }
-        Command::Version => {
-            let _ = writeln!(out, "multi-call-setup {}", env!("CARGO_PKG_VERSION"));
-            return EXIT_OK;
-        }
-        _ => {}
-    }
-    let env = match cli::read_env(env) {
+    let env = match cli::read_env(get) {
         Ok(e) => e,
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
-            return EXIT_ERROR;
+            return json_error(out, args.json, &e);
         }
+    };
+    // deploy, release and install also need the Serverless hosts.
+    let plugin_env = match &args.command {
+        Command::Audit | Command::Apply { .. } => None,
+        Command::Deploy(_) | Command::Release(_) | Command::Install(_) => match cli::read_plugin_env(get) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return json_error(out, args.json, &e);
+            }
+        },
     };
     let creds = env.credentials.clone();
     let err = std::cell::RefCell::new(err);
@@ -85,7 +93,10 @@ pub fn run(
         flex: Client::new(&env.flex_base, creds.clone(), env.retry, &note),
     };
     let mut text = Vec::new();
-    let result = run_command(&api, &args, env.workspace.as_deref(), &mut text);
+    let result = match &plugin_env {
+        Some(plugin_env) => commands::run(&api, &args, &env, plugin_env, &note, &mut text),
+        None => run_command(&api, &args, env.workspace.as_deref(), &mut text),
+    };
     // Nothing this tool prints should hold the secret; this is the last guard.
     // The report goes first: after an error it says what was done before it.
     let _ = out.write_all(redact(&String::from_utf8_lossy(&text), &creds).as_bytes());
@@ -93,10 +104,36 @@ pub fn run(
     match result {
         Ok(code) => code,
         Err(e) => {
-            let _ = writeln!(err.borrow_mut(), "error: {}", redact(&e, &creds));
-            EXIT_ERROR
+            let e = redact(&e, &creds);
+            let _ = writeln!(err.borrow_mut(), "error: {e}");
+            // A report already printed (apply, deploy, release or install stopped
+            // partway) holds the error: results.stopped, results.error, stopped_at.
+            if text.is_empty() {
+                json_error(out, args.json, &e)
+            } else {
+                EXIT_ERROR
+            }
         }
     }
+}
+
+/// Whether the raw arguments ask for JSON (`--json`, `--json=true|yes|1`).
+fn wants_json(args: &[String]) -> bool {
+    args.iter()
+        .take_while(|a| *a != "--")
+        .filter_map(|a| a.strip_prefix("--json"))
+        .last()
+        .is_some_and(|rest| matches!(rest, "" | "=true" | "=yes" | "=1"))
+}
+
+/// With `--json`, prints `{"error": {"message", "exit_status"}}` on stdout, so a
+/// script reading stdout always gets JSON; returns [`EXIT_ERROR`].
+fn json_error(out: &mut dyn Write, json: bool, message: &str) -> i32 {
+    if json {
+        let body = serde_json::json!({ "error": { "message": message, "exit_status": EXIT_ERROR } });
+        let _ = writeln!(out, "{body:#}");
+    }
+    EXIT_ERROR
 }
 
 pub(crate) fn choose_workspace(api: &Api<'_>, explicit: Option<&str>) -> Result<Workspace, String> {
@@ -115,7 +152,7 @@ pub(crate) fn choose_workspace(api: &Api<'_>, explicit: Option<&str>) -> Result<
     }
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, String> {
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, String> {
     serde_json::to_string_pretty(value)
         .map(|s| s + "\n")
         .map_err(|e| format!("cannot write JSON: {e}"))
@@ -152,7 +189,7 @@ fn run_command(
         .map_err(|e: ApiError| e.to_string())?;
     // `apply --env`: the audit and the plan see the Flex configuration as it will be.
     let flex_plan = flex_config_plan(args, &mut state)?;
-    match args.command {
+    match &args.command {
         Command::Audit => {
             let report = audit::audit(&state, &args.options);
             let text = if args.json {
@@ -167,7 +204,7 @@ fn run_command(
                 EXIT_OK
             })
         }
-        Command::Apply { yes } => {
+        &Command::Apply { yes } => {
             let plan = apply::plan(&state, &args.options);
             // A merged Flex configuration that fails the check blocks every write.
             let blocked = flex_plan.as_ref().is_some_and(|f| f.blocked());
@@ -222,6 +259,8 @@ fn run_command(
             };
             Ok(code.max(flex_code))
         }
-        Command::Help | Command::Version => Ok(EXIT_OK),
+        Command::Deploy(_) | Command::Release(_) | Command::Install(_) => {
+            unreachable!("deploy, release and install run in `commands`")
+        }
     }
 }

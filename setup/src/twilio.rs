@@ -41,6 +41,8 @@ pub struct Worker {
     pub voice_channel_sid: Option<String>,
     /// The voice channel's configured capacity.
     pub voice_capacity: Option<i64>,
+    /// Whether the voice channel is available (`None` when Twilio does not say).
+    pub voice_available: Option<bool>,
 }
 
 /// A workflow with its configuration JSON text as Twilio stores it.
@@ -148,12 +150,23 @@ pub fn list_workers(
         .collect()
 }
 
-/// Reads a worker's voice channel: its SID and configured capacity.
+/// A worker's voice channel as read.
+#[derive(Debug, Clone)]
+pub struct VoiceChannel {
+    /// `WC…`.
+    pub sid: String,
+    /// Configured capacity.
+    pub capacity: i64,
+    /// The channel's `available` flag.
+    pub available: Option<bool>,
+}
+
+/// Reads a worker's voice channel.
 pub fn voice_channel(
     api: &Api<'_>,
     ws: &str,
     worker: &str,
-) -> Result<Option<(String, i64)>, ApiError> {
+) -> Result<Option<VoiceChannel>, ApiError> {
     let what = format!("listing channels of worker {worker}");
     let items = api.taskrouter.list(
         &what,
@@ -166,7 +179,11 @@ pub fn voice_channel(
                 .get("configured_capacity")
                 .and_then(Value::as_i64)
                 .unwrap_or(0);
-            return Ok(Some((sid_field(c, "sid", &what)?, capacity)));
+            return Ok(Some(VoiceChannel {
+                sid: sid_field(c, "sid", &what)?,
+                capacity,
+                available: c.get("available").and_then(Value::as_bool),
+            }));
         }
     }
     Ok(None)
@@ -289,8 +306,9 @@ pub fn fetch_state(
     for (sid, friendly_name) in list_workers(api, &ws, worker_filter)? {
         let voice = voice_channel(api, &ws, &sid)?;
         workers.push(Worker {
-            voice_channel_sid: voice.as_ref().map(|v| v.0.clone()),
-            voice_capacity: voice.map(|v| v.1),
+            voice_channel_sid: voice.as_ref().map(|v| v.sid.clone()),
+            voice_capacity: voice.as_ref().map(|v| v.capacity),
+            voice_available: voice.and_then(|v| v.available),
             sid,
             friendly_name,
         });

@@ -165,6 +165,7 @@ fn value() -> impl Strategy<Value = String> {
             "task.team",
             "worker.level",
             "worker.in_training",
+            "worker.object.array[2]",
             "skills"
         ])
         .prop_map(str::to_string),
@@ -274,6 +275,128 @@ proptest! {
             }
             Ok(Edit::Unchanged) => prop_assert!(has_capacity_condition(&parse(&s).unwrap())),
             Err(e) => prop_assert!(e.column >= 1 && e.column <= s.chars().count() + 1, "{}", e),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- issue 10's defects
+
+#[test]
+fn array_indexes_in_names_are_read() {
+    for s in [
+        r#"worker.object.array[2] == "c""#,
+        "worker.a[0].b[12] >= 3",
+        "worker.langs[ 1 ] == 'fr' AND worker.x IN['a']",
+        "task.list[0] == worker.team",
+    ] {
+        assert_eq!(edited(s), and_cap(s), "{s}");
+    }
+    assert_eq!(edited("worker.a[1] == 1 OR worker.b == 2"), wrapped("worker.a[1] == 1 OR worker.b == 2"));
+    let printed = parse("worker.a[2].b == 1").unwrap().expr.to_string();
+    assert_eq!(printed, "worker.a[2].b == 1");
+}
+
+#[test]
+fn a_bad_index_is_refused_precisely() {
+    for (s, column, message) in [
+        ("worker.a[x] == 1", 10, "whole number"),
+        ("worker.a[-1] == 1", 10, "whole number"),
+        ("worker.a[2 == 1", 12, "expected ']'"),
+        ("worker.a[2", 11, "expected ']'"),
+        ("worker.a[2]x == 1", 12, "after the index"),
+    ] {
+        let err = parse(s).unwrap_err();
+        assert!(err.message.contains(message), "{s}: {err}");
+        assert_eq!(err.column, column, "{s}: {err}");
+    }
+}
+
+#[test]
+fn deep_nesting_is_refused_not_a_crash() {
+    for s in [
+        format!("{}a == 1{}", "(".repeat(20_000), ")".repeat(20_000)),
+        format!("{}a == 1", "NOT ".repeat(20_000)),
+        format!("{}a == 1", "NOT (".repeat(20_000)),
+    ] {
+        let err = ensure_capacity_condition(Some(&s)).unwrap_err();
+        assert!(err.message.contains("nested more than"), "{err}");
+    }
+    let fine = format!("{}a == 1{}", "(".repeat(50), ")".repeat(50));
+    assert!(ensure_capacity_condition(Some(&fine)).is_ok());
+}
+
+#[test]
+fn a_leading_not_makes_the_condition_after_it_count_for_nothing() {
+    // TaskRouter documents no NOT precedence: `NOT a AND cond` may mean NOT (a AND cond).
+    for s in [
+        format!("NOT worker.a == 1 AND {CAPACITY_CONDITION}"),
+        format!("worker.b == 2 AND NOT worker.a == 1 AND {CAPACITY_CONDITION}"),
+        format!("(NOT worker.a == 1 AND {CAPACITY_CONDITION})"),
+    ] {
+        assert!(!has_capacity_condition(&parse(&s).unwrap()), "{s}");
+        let expected = if s.starts_with('(') { and_cap(&s) } else { wrapped(&s) };
+        assert_eq!(edited(&s), expected, "{s}");
+        assert_eq!(ensure_capacity_condition(Some(&edited(&s))).unwrap(), Edit::Unchanged);
+    }
+    for s in [
+        format!("{CAPACITY_CONDITION} AND NOT worker.a == 1"),
+        format!("(NOT worker.a == 1) AND {CAPACITY_CONDITION}"),
+    ] {
+        assert_eq!(ensure_capacity_condition(Some(&s)).unwrap(), Edit::Unchanged, "{s}");
+    }
+}
+
+// ---------------------------------------------------------------- transfer branches
+
+fn transfer_expression() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        3 => comparison(),
+        1 => prop::sample::select(vec!["task.targetSid == worker.sid", "task.named HAS worker.sid", "worker.contact_uri == 'client:a'"]).prop_map(str::to_string),
+    ];
+    leaf.prop_recursive(3, 16, 3, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 2..4).prop_map(|v| v.into_iter().map(|s| format!("({s})")).collect::<Vec<_>>().join(" OR ")),
+            prop::collection::vec(inner.clone(), 2..3).prop_map(|v| v.join(" AND ")),
+            inner.prop_map(|s| format!("({s})")),
+        ]
+    })
+}
+
+/// Evaluates with leaf truths from `seed`, the capacity condition set to `cap`,
+/// and every worker-naming comparison forced to `named` when given.
+fn eval_with(node: &Node, seed: u64, cap: bool, named: Option<bool>) -> bool {
+    match &node.expr {
+        Expr::And(parts) => parts.iter().all(|p| eval_with(p, seed, cap, named)),
+        Expr::Or(parts) => parts.iter().any(|p| eval_with(p, seed, cap, named)),
+        Expr::Not(inner) => !eval_with(inner, seed, cap, named),
+        Expr::Paren(inner) => eval_with(inner, seed, cap, named),
+        leaf => {
+            let text = leaf.to_string();
+            if text == CAPACITY_CONDITION {
+                return cap;
+            }
+            if let (Some(v), true) = (named, text.contains("worker.sid") || text.contains("worker.contact_uri")) {
+                return v;
+            }
+            eval(node, seed)
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, .. ProptestConfig::default() })]
+
+    #[test]
+    fn guarding_the_branches_beside_a_transfer_never_widens_and_never_reaches_a_busy_agent_but_by_name(s in transfer_expression(), seed in any::<u64>()) {
+        use multi_call_setup::transfer::{classify, Transfer};
+        let orig = parse(&s).unwrap();
+        if let Transfer::Split { new: Some(new), .. } = classify(&s, &orig) {
+            let new = parse(&new).unwrap();
+            for named in [None, Some(false), Some(true)] {
+                prop_assert_eq!(eval_with(&new, seed, true, named), eval_with(&orig, seed, true, named), "with the condition true it is the original");
+                prop_assert!(!eval_with(&new, seed, false, named) || eval_with(&orig, seed, false, named), "never widens");
+            }
+            prop_assert!(!eval_with(&new, seed, false, Some(false)), "a busy agent is reached only by name");
         }
     }
 }

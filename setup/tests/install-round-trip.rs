@@ -346,3 +346,164 @@ fn a_merged_flex_configuration_that_cannot_work_blocks_every_write() {
     assert!(missing.err.contains("ui_attributes.staging.json") && missing.err.contains("environments there: bad"), "{}", missing.err);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn apply_env_sends_what_the_files_do_not_set_byte_for_byte() {
+    let mut data = standard_data();
+    // As the service might send it: numbers in spellings serde_json would not write itself.
+    let mut flex = data.flex.clone();
+    flex["ui_attributes"]["colorTheme"] = serde_json::json!({ "baseName": "GreyDark" });
+    let text = flex.to_string().replacen(
+        r#""colorTheme":{"baseName":"GreyDark"}"#,
+        r#""colorTheme":{"baseName":"GreyDark","sizes":[1E+5, 2.50,123456789012345678901234567890,-0.0],"name":"caf\u00e9"}"#,
+        1,
+    );
+    assert!(text.contains("1E+5"), "{text}");
+    data.flex = serde_json::from_str(&text).unwrap();
+    data.flex_text = Some(text);
+    let fake = Fake::start(data);
+    let fc = flex_config_dir();
+    let done = run_tool(&fake.env(), &["apply", "--yes", "--env", "prod", "--flex-config", &fc]);
+    assert_eq!(done.code, 0, "{}\n{}", done.out, done.err);
+    assert!(done.out.contains("=> written"), "{}", done.out);
+    let posted = fake.writes().into_iter().find(|w| w.target == "/v1/Configuration").unwrap();
+    assert!(
+        posted.body.contains(r#""colorTheme":{"baseName":"GreyDark","sizes":[1E+5, 2.50,123456789012345678901234567890,-0.0],"name":"caf\u00e9"}"#),
+        "sent as read: {}",
+        posted.body
+    );
+    let stored = &fake.data.lock().unwrap().flex["ui_attributes"];
+    assert_eq!(stored["custom_data"]["features"]["multi_call"]["mode"], "forward");
+    assert_eq!(stored["sdkOptions"]["voice"]["allowIncomingWhileBusy"], true);
+}
+
+fn json_of(run: &common::Run) -> Value {
+    serde_json::from_str(&run.out).unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {:?}\n{}", run.out, run.err))
+}
+
+#[test]
+fn deploy_and_release_speak_json() {
+    let files = Files::new("json-steps");
+    let (b, bytes) = files.bundle("1.0.0");
+    let fake = Fake::start(with_other_plugin());
+    let env = fake.env();
+
+    let dry = run_tool(&env, &["deploy", "--json", "--bundle", &b, "--version", "1.0.0"]);
+    assert_eq!(dry.code, 1, "{}", dry.err);
+    let j = json_of(&dry);
+    assert_eq!(j["dry_run"], true);
+    assert_eq!(j["plan"]["version"], "1.0.0");
+    assert_eq!(j["plan"]["bundle"], serde_json::json!({ "path": b, "bytes": bytes.len() }));
+    let steps: Vec<&str> = j["plan"]["steps"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+    assert_eq!(steps, ["create_service", "register_service", "create_environment", "upload", "build", "deploy", "create_plugin", "create_version"]);
+    assert!(j["results"].is_null(), "{j}");
+    assert!(fake.writes().is_empty());
+
+    let done = run_tool(&env, &["--json", "deploy", "--yes", "--bundle", &b, "--version", "1.0.0"]);
+    assert_eq!(done.code, 0, "{}", done.err);
+    let j = json_of(&done);
+    assert_eq!(j["dry_run"], false);
+    assert_eq!(j["results"]["done"], 8);
+    assert!(j["results"]["error"].is_null(), "{j}");
+    assert_eq!(j["results"]["version"]["version"], "1.0.0");
+    assert!(j["results"]["version"]["plugin_url"].as_str().unwrap().ends_with("/plugins/plugin-multi-call/1.0.0/bundle.js"), "{j}");
+
+    let again = json_of(&run_tool(&env, &["deploy", "--yes", "--json", "--bundle", &b, "--version", "1.0.0"]));
+    assert!(again["plan"]["existing"]["sid"].as_str().unwrap().starts_with("FV"), "{again}");
+    assert_eq!(again["plan"]["steps"], serde_json::json!([]));
+
+    let dry = run_tool(&env, &["release", "--json", "--version", "1.0.0"]);
+    assert_eq!(dry.code, 1, "{}", dry.err);
+    let j = json_of(&dry);
+    assert_eq!(j["dry_run"], true);
+    let next: Vec<String> = j["plan"]["next"].as_array().unwrap().iter().map(|p| format!("{}@{}", p["unique_name"].as_str().unwrap(), p["version"].as_str().unwrap())).collect();
+    assert_eq!(next, ["plugin-other-team@1.4.0", "plugin-multi-call@1.0.0"]);
+    assert_eq!(j["plan"]["next"][1]["change"]["change"], "added", "{j}");
+    assert!(j["results"].is_null());
+
+    let released = run_tool(&env, &["release", "--json=yes", "-y", "--version", "1.0.0"]);
+    assert_eq!(released.code, 0, "{}", released.err);
+    let j = json_of(&released);
+    assert!(j["results"]["configuration"].as_str().unwrap().starts_with("FJ"), "{j}");
+    assert!(j["results"]["release"].as_str().unwrap().starts_with("FK"), "{j}");
+    assert!(j["results"]["error"].is_null());
+
+    // An error before any report is the JSON error object, as for audit and apply.
+    let early = run_tool(&env, &["release", "--json", "--version", "9.9.9"]);
+    assert_eq!(early.code, 2);
+    let j = json_of(&early);
+    assert!(j["error"]["message"].as_str().unwrap().contains("plugin-multi-call 9.9.9 is not deployed"), "{j}");
+    assert_eq!(j["error"]["exit_status"], 2);
+    let usage = run_tool(&env, &["deploy", "--json", "--version", "1.2"]);
+    assert_eq!(usage.code, 2);
+    assert!(json_of(&usage)["error"]["message"].as_str().unwrap().contains("--version"), "{}", usage.out);
+}
+
+#[test]
+fn a_deploy_that_stops_reports_it_in_its_json_and_prints_nothing_else() {
+    let files = Files::new("json-stuck");
+    let (b, _) = files.bundle("0.1.0");
+    let mut data = standard_data();
+    data.plugins.stuck_builds = true;
+    let fake = Fake::start(data);
+    let run = run_tool(&fake.env(), &["deploy", "--yes", "--json", "--bundle", &b, "--version", "0.1.0", "--build-timeout=1"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.out, run.err);
+    let j = json_of(&run);
+    assert_eq!(j["results"]["done"], 4, "{j}");
+    assert!(j["results"]["error"].as_str().unwrap().contains("still not complete after 1 s"), "{j}");
+    assert!(j["results"]["version"].is_null());
+    assert!(run.err.contains("deploy stopped"), "{}", run.err);
+}
+
+#[test]
+fn install_speaks_json_from_the_dry_run_to_a_stop() {
+    let files = Files::new("json-install");
+    let (b, _) = files.bundle("0.1.0");
+    let fc = flex_config_dir();
+    let fake = Fake::start(with_other_plugin());
+    let args = |yes: &'static str| -> Vec<String> {
+        ["install", "--json", "--env", "prod", "--flex-config", &fc, "--bundle", &b, "--version", "0.1.0", yes].iter().map(|s| s.to_string()).collect()
+    };
+    let run = |yes: &'static str| {
+        let a = args(yes);
+        run_tool(&fake.env(), &a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+
+    let dry = run("--yes=no");
+    assert_eq!(dry.code, 1, "{}", dry.err);
+    let j = json_of(&dry);
+    assert_eq!((j["dry_run"].clone(), j["plugin"].clone(), j["version"].clone(), j["env"].clone()), (true.into(), "plugin-multi-call".into(), "0.1.0".into(), "prod".into()));
+    assert_eq!(j["audit"]["required_capacity"], 2, "{}", j["audit"]);
+    assert!(!j["taskrouter"]["plan"]["capacities"].as_array().unwrap().is_empty(), "{}", j["taskrouter"]);
+    assert!(j["flex_configuration"]["plan"]["diff"].as_str().unwrap().contains("+        \"mode\": \"forward\""), "{}", j["flex_configuration"]);
+    assert_eq!(j["deploy"]["plan"]["steps"][0], "create_service");
+    assert_eq!(j["release"]["plan"]["next"][1]["unique_name"], "plugin-multi-call");
+    for step in ["taskrouter", "flex_configuration", "deploy", "release"] {
+        assert!(j[step]["results"].is_null(), "{step}: {}", j[step]);
+    }
+    assert_eq!(j["done"], serde_json::json!([]));
+    assert!(j["stopped_at"].is_null() && j["error"].is_null());
+    assert!(fake.writes().is_empty());
+
+    // The build fails: stopped at deploy, with what was done.
+    fake.data.lock().unwrap().plugins.fail_builds = true;
+    let stopped = run("--yes");
+    assert_eq!(stopped.code, 2, "{}\n{}", stopped.out, stopped.err);
+    let j = json_of(&stopped);
+    assert_eq!(j["done"], serde_json::json!(["audit", "taskrouter", "flex_configuration"]));
+    assert_eq!(j["stopped_at"], "deploy");
+    assert!(j["error"].as_str().unwrap().contains("build failed"), "{j}");
+    assert!(j["deploy"]["results"]["error"].as_str().unwrap().contains("build failed"), "{j}");
+    assert_eq!(j["flex_configuration"]["results"]["status"], "written", "{j}");
+    assert!(j["release"]["results"].is_null());
+
+    fake.data.lock().unwrap().plugins.fail_builds = false;
+    let done = run("--yes");
+    assert_eq!(done.code, 0, "{}\n{}", done.out, done.err);
+    let j = json_of(&done);
+    assert_eq!(j["done"], serde_json::json!(["audit", "taskrouter", "flex_configuration", "deploy", "release"]));
+    assert!(j["stopped_at"].is_null());
+    assert!(j["release"]["results"]["release"].as_str().unwrap().starts_with("FK"), "{j}");
+    assert_eq!(j["needs_person"], false);
+    assert_eq!(fake.data.lock().unwrap().plugins.released(), vec!["plugin-other-team@1.4.0", "plugin-multi-call@0.1.0"]);
+}

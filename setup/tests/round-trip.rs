@@ -278,3 +278,110 @@ fn auto_mode_without_a_pinned_ui_version_is_explained_and_float_max_calls_counts
     );
     assert!(!run.out.contains("To change by hand"), "a note, not a problem: {}", run.out);
 }
+
+#[test]
+fn numbers_in_fields_the_tool_does_not_know_survive_apply_exactly() {
+    let mut data = standard_data();
+    data.workflows[0].2 = data.workflows[0].2.replace(
+        "\"timeout\":60",
+        "\"timeout\":60,\"big\":123456789012345678901234567890,\"tiny\":0.1000000000000000055511151231257827",
+    );
+    assert!(data.workflows[0].2.contains("\"big\""), "the fixture changed: {}", data.workflows[0].2);
+    let fake = Fake::start(data);
+    let run = run_tool(&fake.env(), &["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.out, run.err);
+    let stored = fake.workflow(1);
+    assert!(stored.contains("\"big\":123456789012345678901234567890"), "{stored}");
+    assert!(stored.contains("\"tiny\":0.1000000000000000055511151231257827"), "{stored}");
+    assert!(stored.contains(CAPACITY_CONDITION), "{stored}");
+}
+
+#[test]
+fn an_indexed_name_is_edited_and_blocks_nothing() {
+    let mut data = standard_data();
+    data.workflows[0].2 = data.workflows[0].2.replace("worker.lead == true", "worker.object.array[2] == \\\"c\\\"");
+    assert!(data.workflows[0].2.contains("array[2]"), "{}", data.workflows[0].2);
+    let fake = Fake::start(data);
+    let run = run_tool(&fake.env(), &["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.out, run.err);
+    assert!(fake.workflow(1).contains(&format!("(routing.skills HAS 'sales' OR worker.object.array[2] == \\\"c\\\") AND {CAPACITY_CONDITION}")), "{}", fake.workflow(1));
+    assert!(fake.writes().iter().any(|w| w.target.contains("/Channels/")), "capacities raised");
+}
+
+#[test]
+fn deep_nesting_is_refused_by_workflow_and_target_with_a_normal_exit() {
+    let mut data = standard_data();
+    let deep = format!("{}worker.lead == true{}", "(".repeat(20_000), ")".repeat(20_000));
+    data.workflows[0].2 = data.workflows[0].2.replace("worker.lead == true", &deep);
+    let fake = Fake::start(data);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_multi-call-setup"))
+        .args(["apply", "--yes"])
+        .env_clear()
+        .envs(fake.env())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("workflow Assign to Anyone (WW00000000000000000000000000000001), filter \"Sales\", task_routing.filters[0].targets[0]"), "{text}");
+    assert!(text.contains("nested more than 100 levels deep"), "{text}");
+    assert!(fake.writes().is_empty(), "{:?}", fake.writes());
+}
+
+#[test]
+fn a_transfer_branch_inside_an_or_still_reaches_a_busy_agent() {
+    let mut data = standard_data();
+    let t = r#"(task.transferTargetType == "worker" AND task.targetSid == worker.sid)"#;
+    let o = r#"(task.transferTargetType != "worker" AND routing.skills HAS 'support')"#;
+    data.workflows[0].2 = data.workflows[0].2.replace("task.targetSid == worker.sid", &format!("{t} OR {o}").replace('"', "\\\""));
+    let fake = Fake::start(data);
+    let audit = run_tool(&fake.env(), &["audit"]);
+    assert!(audit.out.contains("is left as is"), "{}", audit.out);
+    let run = run_tool(&fake.env(), &["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.out, run.err);
+    let cfg: Value = serde_json::from_str(&fake.workflow(1)).unwrap();
+    assert_eq!(
+        cfg["task_routing"]["filters"][1]["targets"][0]["expression"],
+        format!("{t} OR ({o} AND {CAPACITY_CONDITION})")
+    );
+    assert_eq!(run_tool(&fake.env(), &["audit"]).code, 0);
+}
+
+#[test]
+fn a_worker_with_voice_off_is_reported_and_left_alone_unless_included() {
+    let mut data = standard_data();
+    data.workers[2].voice = Some(0);
+    data.workers[3].voice_available = false;
+    let fake = Fake::start(data);
+    let audit = run_tool(&fake.env(), &["audit"]);
+    assert!(audit.out.contains("worker agent3 (WK00000000000000000000000000000003): voice capacity is 0"), "{}", audit.out);
+    assert!(audit.out.contains("worker agent4 (WK00000000000000000000000000000004): the voice channel is unavailable"), "{}", audit.out);
+    let warnings = &audit.out[audit.out.find("Warnings (").unwrap()..];
+    assert!(warnings.contains("agent3") && warnings.contains("agent4") && warnings.contains("--include-voice-off"), "{}", audit.out);
+    let run = run_tool(&fake.env(), &["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.out, run.err);
+    let raised: Vec<String> = fake.writes().iter().filter(|w| w.target.contains("/Channels/")).map(|w| w.target.clone()).collect();
+    assert_eq!(raised.len(), 2, "agent1 and agent2 only: {raised:?}");
+    assert!(raised.iter().all(|t| !t.contains(&sid("WK", 3)) && !t.contains(&sid("WK", 4))), "{raised:?}");
+    let included = run_tool(&fake.env(), &["apply", "--yes", "--include-voice-off"]);
+    assert_eq!(included.code, 0, "{}\n{}", included.out, included.err);
+    assert!(included.out.contains("agent3 (WK00000000000000000000000000000003): 0 -> 2"), "{}", included.out);
+    assert_eq!(fake.writes().iter().filter(|w| w.target.contains("/Channels/")).count(), 4);
+}
+
+#[test]
+fn the_audit_of_a_blocked_workflow_promises_only_what_apply_does() {
+    let mut data = standard_data();
+    data.workflows[0].2 = data.workflows[0].2.replace("worker.lead == true", "worker.lead == (true");
+    let fake = Fake::start(data);
+    let audit = run_tool(&fake.env(), &["audit"]);
+    assert_eq!(audit.code, 1);
+    assert!(!audit.out.contains("apply sets it to"), "{}", audit.out);
+    assert!(!audit.out.contains("To change with `apply --yes`"), "{}", audit.out);
+    assert!(audit.out.contains("Held back until the items to change by hand are done (5):"), "{}", audit.out);
+    let json: Value = serde_json::from_str(&run_tool(&fake.env(), &["audit", "--json"]).out).unwrap();
+    let severities: Vec<(&str, &str)> = json["findings"].as_array().unwrap().iter().map(|f| (f["kind"].as_str().unwrap(), f["severity"].as_str().unwrap())).collect();
+    assert!(severities.contains(&("worker_capacity", "blocked")) && severities.contains(&("workflow_target", "blocked")), "{severities:?}");
+    assert!(!severities.iter().any(|(_, s)| *s == "change"), "{severities:?}");
+    let dry = run_tool(&fake.env(), &["apply"]);
+    assert!(dry.out.contains("held back until every workflow holds the condition"), "{}", dry.out);
+}

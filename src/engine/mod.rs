@@ -405,6 +405,14 @@ impl Engine {
         if device == FLEX_DEVICE {
             self.stop_ringing(call);
         }
+        // A takeover whose new call ended before it opened (in real Flex, a
+        // microphone that could not be acquired) failed: the original may
+        // still ring on Flex's Device, with its prompt cancelled.
+        if let Some(Role::Forwarding(c, _)) = self.devices.get(&device) {
+            if c == call && self.calls.get(call).is_none() {
+                return self.device_failed(device, 0, "the new call ended before it opened");
+            }
+        }
         if let Some(c) = self.calls.get_mut(call) {
             if c.device == device {
                 c.live = false;

@@ -37,6 +37,8 @@ pub struct World {
     pub log: Vec<Command>,
     pub notifications: Vec<&'static str>,
     pub fail_next_connects: u32,
+    /// Forwards whose `connect()` resolves but whose call then ends before it opens.
+    pub drop_next_forwards: u32,
     pub fail_next_registers: u32,
     queue: VecDeque<Event>,
     seq: f64,
@@ -91,6 +93,7 @@ impl World {
             log: Vec::new(),
             notifications: Vec::new(),
             fail_next_connects: 0,
+            drop_next_forwards: 0,
             fail_next_registers: 0,
             queue: VecDeque::new(),
             seq: 0.0,
@@ -184,6 +187,14 @@ impl World {
                 if self.fail_next_connects > 0 {
                     self.fail_next_connects -= 1;
                     self.queue.push_back(Event::DeviceFailed { device: *device, code: 31000, message: "connect failed".into() });
+                    return;
+                }
+                if self.drop_next_forwards > 0 {
+                    // As seen in real Flex: the microphone could not be
+                    // acquired, so the new call disconnects; the original
+                    // still rings on Flex's Device.
+                    self.drop_next_forwards -= 1;
+                    self.queue.push_back(Event::CallEnded { device: *device, call: call.clone() });
                     return;
                 }
                 self.ringing_on_flex.remove(call);

@@ -3,7 +3,7 @@
 // stock Flex does, one call at a time.
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openFlex, inbound, until, callOf, customerHeld, aliceTask, taskCard, farEnds, AUDIBLE } from './harness.mjs';
+import { openFlex, inbound, until, callOf, customerHeld, flexShowsHeld, aliceTask, taskCard, farEnds, AUDIBLE } from './harness.mjs';
 
 /** Bob's customer is transferred to busy Alice, and she clicks Accept: stock Flex only rings. */
 async function secondCallRings(s, from) {
@@ -36,11 +36,31 @@ describe('multi-call off and misconfigured in real Flex', () => {
     assert.equal((await s.state()).activeCall, A.leg);
     const e = await farEnds(s);
     assert.ok(e[A.callSid] > AUDIBLE, `A's customer still hears the agent: ${e[A.callSid]}`);
+
+    // Stock hold from A's task card, once B's caller gives up: A's customer
+    // hears silence and is not heard, and both come back on un-hold. (The
+    // agent's own leg stays open while held, as in Flex: the conference, not
+    // the leg, keeps the customer apart.)
+    await s.customer.evaluate((sid) => window.customerPanel.hangup(sid), leg.customerCallSid);
+    await s.closeBanner();
+    await s.flex.evaluate(() => window.Twilio.Flex.Notifications.dismissNotificationById('SecondVoiceCallIncoming'));
+    await taskCard(s, 'Ada').locator('[data-testid="hold-task"]').click();
+    await until(() => customerHeld(s, A.callSid), { what: 'A held by Flex' });
+    // The card offers un-hold only once Flex has the participant update.
+    await until(() => flexShowsHeld(s, A.reservationSid), { what: 'Flex shows A held' });
+    await until(() => s.customer.evaluate((sid) => window.customerPanel.hearing(sid), A.callSid).then((h) => !h.hears && !h.heard && h),
+      { what: 'a held customer hears silence and is not heard' });
+    await s.closeBanner();
+    await taskCard(s, 'Ada').locator('[data-testid="hold-task"]').click();
+    await until(() => !customerHeld(s, A.callSid), { what: 'A un-held' });
+    await until(() => s.customer.evaluate((sid) => window.customerPanel.hearing(sid), A.callSid).then((h) => h.hears && h.heard && h),
+      { what: 'un-held: hears and is heard' });
     await s.close();
     s = undefined;
   });
 
   test('misconfigured: standby with allowIncomingWhileBusy true shows an error naming the fix, and Flex works on', async () => {
+    await s?.close(); // the previous test's desktop, if it failed before closing it
     s = await openFlex({ mode: 'standby', uiExtra: { voice: { allowIncomingWhileBusy: true } } });
     const errors = () => s.pluginLines().filter((l) => / error: /.test(l));
     await until(() => errors().some((l) => /allowIncomingWhileBusy/.test(l)), { what: `a console error naming allowIncomingWhileBusy: ${s.pluginLines().join('\n')}` });

@@ -62,13 +62,42 @@ describe('the Teams view in real Flex', () => {
     }
   });
 
+  // Outside the agent desktop Flex shows its LiveCommsBar for "the current
+  // call". Stock Flex takes the first live call task, which with several calls
+  // is a held one, so the bar would offer UNHOLD and hang up the wrong call.
+  test("Flex's call bar outside the agent desktop names the active call and follows it when that call ends", async () => {
+    const bar = () => s.flex.evaluate(() => {
+      const el = document.querySelector('.Twilio-LiveCommsBar');
+      return el ? el.innerText.replace(/\s+/g, ' ').trim() : null;
+    });
+    const activeFrom = async () => {
+      const st = await s.state();
+      const task = st.tasks.find((t) => t.participants && t.participants.some((p) => p.me && p.callSid === st.activeCall));
+      return { from: task && task.from, held: !!(task && task.participants.some((p) => p.type === 'customer' && p.onHold)) };
+    };
+    await teams();
+    const before = await activeFrom();
+    assert.equal(before.from, 'Dee', 'the newest call is the active one');
+    await until(async () => (await bar())?.includes('Dee'), { what: `the bar naming Dee: ${await bar()}` });
+    assert.doesNotMatch(await bar(), /unhold/i, `the active call is not held, so the bar offers no UNHOLD: ${await bar()}`);
+    await screenshot(s.flex, 'real-flex-call-bar-active-call');
+    // Dee's customer hangs up while the agent watches the Teams view: Flex's
+    // active call moves to a held call, and the bar must follow it.
+    const dee = [...s.world.calls.values()].find((c) => c.from === 'Dee');
+    await s.customer.evaluate((sid) => window.customerPanel.hangup(sid), dee.sid);
+    const next = await until(async () => { const a = await activeFrom(); return a.from && a.from !== 'Dee' && a; }, { what: 'another call active once Dee ended' });
+    await until(async () => { const t = await bar(); return t && t.includes(next.from) && /unhold/i.test(t) === next.held; },
+      { what: `the bar naming ${next.from}${next.held ? ' with UNHOLD' : ''}: ${await bar()}` });
+  });
+
   test("a call that ends and is completed leaves the agent's row live, without a reload", async () => {
+    const cards = alice(await teams()).calls.length;
     const ada = [...s.world.calls.values()].find((c) => c.from === 'Ada');
     await s.customer.evaluate((sid) => window.customerPanel.hangup(sid), ada.sid);
     const task = [...s.world.tasks.values()].find((t) => t.attributes.call_sid === ada.sid && t.workerSid.startsWith('WKa'));
     await until(() => task.status === 'wrapping', { what: "Alice's task for Ada in wrap-up" });
     assert.equal(await s.invoke('CompleteTask', { sid: task.reservationSid }), 'ok');
-    await until(async () => { const row = alice(await s.flex.evaluate(readTeams)); return row && !row.calls.some((c) => c.text.includes('Ada')) && row.calls.length === 3; },
+    await until(async () => { const row = alice(await s.flex.evaluate(readTeams)); return row && !row.calls.some((c) => c.text.includes('Ada')) && row.calls.length === cards - 1; },
       { what: "Ada's call gone from Alice's row" });
   });
 });

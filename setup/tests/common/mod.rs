@@ -40,6 +40,8 @@ pub struct FakeWorker {
     pub name: String,
     /// Voice capacity, or no voice channel.
     pub voice: Option<i64>,
+    /// Whether the voice channel is available (an admin can switch a channel off).
+    pub voice_available: bool,
 }
 
 /// A queue in the fake.
@@ -87,6 +89,9 @@ pub struct Data {
     pub log: Vec<Logged>,
     /// Serverless and PluginService resources (see `flex_plugins`).
     pub plugins: flex_plugins::PluginData,
+    /// The Flex configuration as text, served instead of `flex` until it is
+    /// written (to see that what the tool does not edit comes back byte for byte).
+    pub flex_text: Option<String>,
 }
 
 /// A running fake.
@@ -144,6 +149,7 @@ pub fn standard_data() -> Data {
             sid: sid("WK", n),
             name: format!("agent{n}"),
             voice: if n == 5 { Some(2) } else { Some(1) },
+            voice_available: true,
         })
         .collect();
     Data {
@@ -310,7 +316,7 @@ fn serve(stream: TcpStream, shared: &Mutex<Data>, upload_host: bool) {
     let mut raw = vec![0; length];
     let _ = reader.read_exact(&mut raw);
     let body = String::from_utf8_lossy(&raw).into_owned();
-    let (status, reply) = {
+    let (status, reply, raw_text) = {
         let mut d = shared.lock().unwrap();
         d.log.push(Logged {
             method: method.clone(),
@@ -319,7 +325,8 @@ fn serve(stream: TcpStream, shared: &Mutex<Data>, upload_host: bool) {
             auth: auth.clone(),
         });
         if upload_host {
-            flex_plugins::upload(&mut d, &method, &target, &content_type, &raw, &auth)
+            let (status, reply) = flex_plugins::upload(&mut d, &method, &target, &content_type, &raw, &auth);
+            (status, reply, None)
         } else if let Some(file) = flex_plugins::static_file(&d, &method, &target) {
             let mut stream = stream;
             let (status, bytes) = match file {
@@ -334,10 +341,14 @@ fn serve(stream: TcpStream, shared: &Mutex<Data>, upload_host: bool) {
             let _ = stream.write_all(&bytes);
             return;
         } else {
-            handle(&mut d, &method, &target, &body, &auth)
+            let (status, reply) = handle(&mut d, &method, &target, &body, &auth);
+            let raw = (status == 200 && method == "GET" && target == "/v1/Configuration")
+                .then(|| d.flex_text.clone())
+                .flatten();
+            (status, reply, raw)
         }
     };
-    let text = reply.to_string();
+    let text = raw_text.unwrap_or_else(|| reply.to_string());
     let mut stream = stream;
     let head = format!(
         "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -448,7 +459,10 @@ fn handle(d: &mut Data, method: &str, target: &str, body: &str, auth: &str) -> (
     let wsid = ws();
     match (method, segs.as_slice()) {
         ("GET", ["v1", "Configuration"]) => (200, d.flex.clone()),
-        ("POST", ["v1", "Configuration"]) => flex_plugins::update_configuration(d, body),
+        ("POST", ["v1", "Configuration"]) => {
+            d.flex_text = None;
+            flex_plugins::update_configuration(d, body)
+        }
         ("GET", ["v1", "Workspaces"]) => {
             let items = vec![
                 json!({ "sid": wsid, "friendly_name": "Flex Task Assignment", "account_sid": ACCOUNT, "multi_task_enabled": true }),
@@ -491,7 +505,9 @@ fn handle(d: &mut Data, method: &str, target: &str, body: &str, auth: &str) -> (
                 channel_json(w, 1, n + 1, "chat"),
             ];
             if let Some(c) = w.voice {
-                items.push(channel_json(w, c, n + 2, "voice"));
+                let mut voice = channel_json(w, c, n + 2, "voice");
+                voice["available"] = w.voice_available.into();
+                items.push(voice);
             }
             page(items, "channels", path, &query, ps)
         }

@@ -1,0 +1,57 @@
+// A forwarded call whose new Device cannot get the microphone, inside real
+// Flex: the takeover's `connect()` resolves, then the new call fails
+// (AcquisitionFailedError, as seen in real Flex when the input changed while
+// it was being acquired). The call must not be lost: multi-call retries, and
+// when every try fails it brings Flex's own prompt back and says so.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openFlex, inbound, until, callOf, customerHeld, aliceTask, taskCard, farEnds, AUDIBLE } from './harness.mjs';
+
+/** Makes the next `n` microphone requests fail as a busy or missing device does. */
+function failMicrophone(n) {
+  const md = navigator.mediaDevices;
+  if (!md.realGetUserMedia) md.realGetUserMedia = md.getUserMedia.bind(md);
+  window.micFailures = n;
+  md.getUserMedia = (constraints) => {
+    if (window.micFailures > 0 && constraints && constraints.audio) {
+      window.micFailures -= 1;
+      return Promise.reject(new DOMException('Could not start audio source', 'NotReadableError'));
+    }
+    return md.realGetUserMedia(constraints);
+  };
+}
+
+describe('a forwarded call that fails after connect() in real Flex', () => {
+  let s;
+  before(async () => { s = await openFlex({ mode: 'forward' }); });
+  after(async () => { await s?.close(); });
+
+  test("every try fails: the call still rings, Flex's prompt comes back, the agent is told; A is untouched", async () => {
+    const A = await inbound(s, 'Ada');
+    await s.flex.evaluate(failMicrophone, 100);
+    const callSid = await s.customer.evaluate((f) => window.customerPanel.place(f, 'bob'), 'Ben');
+    await s.customer.evaluate((sid) => window.customerPanel.transfer(sid), callSid);
+    const task = await until(() => aliceTask(s, callSid), { what: 'a task for Ben' });
+    await until(async () => (await s.state()).tasks.some((t) => t.sid === task.reservationSid && t.status === 'pending'), { what: 'Ben pending in Flex' });
+    await s.closeBanner();
+    await taskCard(s, 'Ben').locator('[data-testid="accept-task"]').click();
+    const notes = () => s.state().then((st) => st.notifications);
+    await until(async () => (await notes()).includes('SecondVoiceCallIncoming'),
+      { what: `Flex's prompt back: ${JSON.stringify(await notes())}\n${s.pluginLines().slice(-15).join('\n')}`, timeout: 30000 });
+    assert.ok((await notes()).includes('multi-call-forward-failed'), `multi-call says what happened: ${JSON.stringify(await notes())}`);
+    const leg = [...s.gateway.legs.values()].find((l) => l.customerCallSid === callSid && l.kind === 'agent');
+    assert.equal(leg.state, 'ringing', 'the call still rings: nothing was lost');
+    // Accepting B held A first, as the agent asked; A stays up and held, and
+    // the agent resumes it with Flex's own button.
+    assert.equal((await callOf(s, A.leg)).status, 'open', 'A stays up');
+    assert.equal(customerHeld(s, A.callSid), true, 'A is held, as accepting B asked');
+    await s.flex.evaluate(() => window.Twilio.Flex.Notifications.dismissNotificationById('multi-call-forward-failed'));
+    await s.closeBanner();
+    await taskCard(s, 'Ada').locator('[data-testid="hold-task"]').click();
+    await until(() => !customerHeld(s, A.callSid), { what: 'A un-held' });
+    await until(async () => !(await callOf(s, A.leg)).muted, { what: 'A un-muted' });
+    const e = await farEnds(s);
+    assert.ok(e[A.callSid] > AUDIBLE, `A's customer hears the agent again: ${e[A.callSid]}`);
+    assert.equal(s.gateway.legs.get(leg.callSid).state, 'ringing', 'B still rings for Flex\'s prompt');
+  });
+});
