@@ -411,4 +411,16 @@ pub struct JsonOutput<'a> {
     pub plan: &'a Plan,
     /// What happened, after `--yes`.
     pub results: Option<&'a Results>,
+    /// With `--env`: the Flex configuration write (see `flex_config`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flex_configuration: Option<FlexJson<'a>>,
+}
+
+/// The Flex configuration part of `apply --json`.
+#[derive(Serialize)]
+pub struct FlexJson<'a> {
+    /// The planned write.
+    pub plan: &'a crate::flex_config::FlexConfigPlan,
+    /// What happened, after `--yes`.
+    pub outcome: Option<&'a Outcome>,
 }

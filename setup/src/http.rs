@@ -143,6 +143,31 @@ pub struct Client<'a> {
     note: NoteSink<'a>,
 }
 
+/// A multipart upload: text fields, then one file.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// Text fields, in order.
+    pub fields: Vec<(String, String)>,
+    /// The file's field name.
+    pub file_field: String,
+    /// The file name sent with it.
+    pub file_name: String,
+    /// Its MIME type.
+    pub content_type: String,
+    /// Its bytes, sent as they are.
+    pub content: Vec<u8>,
+}
+
+/// What a request carries.
+enum Body<'b> {
+    /// A form (`application/x-www-form-urlencoded`), empty for a GET.
+    Form(&'b [(&'b str, String)]),
+    /// A JSON document, as text.
+    Json(&'b str),
+    /// A multipart form with a file.
+    Multipart(&'b Upload),
+}
+
 /// A raw response: status and body text.
 struct Raw {
     status: u16,
@@ -181,20 +206,43 @@ impl<'a> Client<'a> {
         format!("{}{}", self.base, path)
     }
 
-    fn once(&self, method: &str, url: &str, form: &[(&str, String)]) -> Result<Raw, String> {
+    fn once(&self, method: &str, url: &str, body: &Body<'_>) -> Result<Raw, String> {
         let auth = self.creds.header();
-        let result = if method == "POST" {
-            self.agent
+        let result = match (method, body) {
+            ("POST", Body::Json(value)) => self
+                .agent
                 .post(url)
                 .header("Authorization", &auth)
                 .header("Accept", "application/json")
-                .send_form(form.iter().map(|(k, v)| (*k, v.as_str())))
-        } else {
-            self.agent
+                .header("Content-Type", "application/json")
+                .send(*value),
+            ("POST", Body::Multipart(upload)) => {
+                let mut form = ureq::unversioned::multipart::Form::new();
+                for (k, v) in &upload.fields {
+                    form = form.text(k, v);
+                }
+                let part = ureq::unversioned::multipart::Part::bytes(&upload.content)
+                    .file_name(&upload.file_name)
+                    .mime_str(&upload.content_type)
+                    .map_err(|e| e.to_string())?;
+                self.agent
+                    .post(url)
+                    .header("Authorization", &auth)
+                    .header("Accept", "application/json")
+                    .send(form.part(&upload.file_field, part))
+            }
+            ("POST", Body::Form(form)) => self
+                .agent
+                .post(url)
+                .header("Authorization", &auth)
+                .header("Accept", "application/json")
+                .send_form(form.iter().map(|(k, v)| (*k, v.as_str()))),
+            _ => self
+                .agent
                 .get(url)
                 .header("Authorization", &auth)
                 .header("Accept", "application/json")
-                .call()
+                .call(),
         };
         let mut resp = result.map_err(|e| e.to_string())?;
         let status = resp.status().as_u16();
@@ -215,20 +263,39 @@ impl<'a> Client<'a> {
     }
 
     /// Sends one request, retrying 429, 5xx and connection failures with
-    /// exponential backoff. Every request this tool sends sets absolute
-    /// values, so repeating one is safe.
+    /// exponential backoff. Every update this tool sends sets absolute
+    /// values, so repeating one is safe; a repeated create (deploy, release)
+    /// at worst leaves an unused Asset, Build or Configuration behind.
     fn send(
         &self,
         what: &str,
         method: &str,
         path: &str,
-        form: &[(&str, String)],
+        body: Body<'_>,
     ) -> Result<Value, ApiError> {
+        let text = self.send_text(what, method, path, body)?;
+        serde_json::from_str(&text).map_err(|e| {
+            ApiError::new(
+                what,
+                ErrorKind::BadResponse,
+                format!("body is not JSON: {e}"),
+            )
+        })
+    }
+
+    /// As [`Client::send`], but returns a successful response's body as text.
+    fn send_text(
+        &self,
+        what: &str,
+        method: &str,
+        path: &str,
+        body: Body<'_>,
+    ) -> Result<String, ApiError> {
         let url = self.url(path);
         let mut delay = self.retry.base_delay;
         let mut attempt = 1;
         loop {
-            let outcome = self.once(method, &url, form);
+            let outcome = self.once(method, &url, &body);
             let retryable = match &outcome {
                 Ok(raw) => raw.status == 429 || raw.status >= 500,
                 Err(_) => true,
@@ -254,15 +321,7 @@ impl<'a> Client<'a> {
             let raw =
                 outcome.map_err(|e| ApiError::new(what, ErrorKind::Transport, self.redact(&e)))?;
             let kind = match raw.status {
-                200..=299 => {
-                    return serde_json::from_str(&raw.body).map_err(|e| {
-                        ApiError::new(
-                            what,
-                            ErrorKind::BadResponse,
-                            format!("body is not JSON: {e}"),
-                        )
-                    })
-                }
+                200..=299 => return Ok(raw.body),
                 401 => ErrorKind::Unauthorized,
                 403 => ErrorKind::Forbidden,
                 404 => ErrorKind::NotFound,
@@ -283,12 +342,38 @@ impl<'a> Client<'a> {
 
     /// GETs one resource.
     pub fn get(&self, what: &str, path: &str) -> Result<Value, ApiError> {
-        self.send(what, "GET", path, &[])
+        self.send(what, "GET", path, Body::Form(&[]))
     }
 
     /// POSTs a form (Twilio's update verb) and returns the updated resource.
     pub fn post(&self, what: &str, path: &str, form: &[(&str, String)]) -> Result<Value, ApiError> {
-        self.send(what, "POST", path, form)
+        self.send(what, "POST", path, Body::Form(form))
+    }
+
+    /// GETs one resource and returns its body as the text sent, for
+    /// writing back byte for byte what is not edited.
+    pub fn get_text(&self, what: &str, path: &str) -> Result<String, ApiError> {
+        self.send_text(what, "GET", path, Body::Form(&[]))
+    }
+
+    /// POSTs a JSON body (the Flex Configuration takes JSON) and returns the updated resource.
+    pub fn post_json(&self, what: &str, path: &str, body: &Value) -> Result<Value, ApiError> {
+        self.send(what, "POST", path, Body::Json(&body.to_string()))
+    }
+
+    /// POSTs JSON text as it is and returns the updated resource.
+    pub fn post_json_text(&self, what: &str, path: &str, body: &str) -> Result<Value, ApiError> {
+        self.send(what, "POST", path, Body::Json(body))
+    }
+
+    /// POSTs a multipart form with one file (a Serverless Asset Version upload).
+    pub fn post_multipart(&self, what: &str, path: &str, upload: &Upload) -> Result<Value, ApiError> {
+        self.send(what, "POST", path, Body::Multipart(upload))
+    }
+
+    /// The scheme and host this client sends to.
+    pub fn base(&self) -> &str {
+        &self.base
     }
 
     /// GETs every page of a list, following `meta.next_page_url`, and returns the items under `key`.
@@ -322,6 +407,26 @@ impl<'a> Client<'a> {
         }
         Ok(items)
     }
+}
+
+/// GETs a public URL without credentials (they never leave for another host)
+/// and returns the status and the body's bytes; for checking a bundle is served.
+pub fn get_public(url: &str) -> Result<(u16, Vec<u8>), String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .user_agent(concat!("multi-call-setup/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let mut resp = agent.get(url).call().map_err(|e| e.to_string())?;
+    let status = resp.status().as_u16();
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_vec()
+        .map_err(|e| e.to_string())?;
+    Ok((status, body))
 }
 
 /// Reads a `Retry-After` value: seconds, or an HTTP date (RFC 9110), as a wait from `now`.

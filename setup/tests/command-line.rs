@@ -48,6 +48,22 @@ fn a_value_that_is_not_yes_or_no_is_refused_by_name() {
         (&["audit", "--workspace", "WS1/../x"], "--workspace"),
         (&["audit", "--frob"], "--frob"),
         (&["frobnicate"], "frobnicate"),
+        (&["deploy", "--yes=maybe"], "--yes"),
+        (&["release", "-y=2"], "--yes"),
+        (&["install", "--env", "prod", "--json=perhaps"], "--json"),
+        (&["install", "--yes"], "--env"),
+        (&["install", "--env", "../x"], "--env"),
+        (&["install", "--env", "prod", "--skip-flex"], "--skip-flex"),
+        (&["deploy", "--version", "1.2"], "--version"),
+        (&["deploy", "--url", "ftp://example.com/b.js"], "--url"),
+        (&["deploy", "--url", "https://example.com/b.js", "--bundle", "b.js"], "--bundle"),
+        (&["deploy", "--build-timeout=0"], "--build-timeout"),
+        (&["deploy", "--max-calls", "3"], "--max-calls"),
+        (&["release", "--bundle", "b.js"], "--bundle"),
+        (&["apply", "--flex-config", "fc"], "--env"),
+        (&["apply", "--env", "prod", "--skip-flex"], "--skip-flex"),
+        (&["audit", "--env", "prod"], "--env"),
+        (&["--bundle", "b.js", "deploy"], "--bundle"),
         (&[], "audit"),
     ] {
         let run = run_tool(&fake.env(), args);
@@ -72,7 +88,19 @@ fn help_lists_every_option_and_says_what_apply_changes() {
         "--json",
         "worker.channel.voice.available_capacity_percentage == 100",
         "voice capacity",
-        "Flex configuration is never written",
+        "Flex configuration is written only with --env ENV",
+        "--env <ENV>",
+        "--flex-config <DIR>",
+        "multi-call-setup deploy",
+        "multi-call-setup release",
+        "multi-call-setup install",
+        "--bundle <PATH>",
+        "--url <URL>",
+        "--version <V>",
+        "--changelog <TEXT>",
+        "--build-timeout <SECS>",
+        "TWILIO_SERVERLESS_BASE_URL",
+        "TWILIO_SERVERLESS_UPLOAD_BASE_URL",
         "TWILIO_ACCOUNT_SID",
         "EXIT STATUS",
     ] {
@@ -81,9 +109,39 @@ fn help_lists_every_option_and_says_what_apply_changes() {
     let apply = run_tool(&[], &["apply", "--help"]);
     assert_eq!(apply.code, 0);
     assert!(apply.out.contains("-y, --yes"), "{}", apply.out);
+    for (command, needles) in [
+        ("apply", &["-y, --yes", "--env <ENV>", "ui_attributes.common.json", "one request after the TaskRouter writes"][..]),
+        ("deploy", &["-y, --yes", "Protected Asset", "serverless_service_sids", "never overwritten", "--build-timeout"]),
+        ("release", &["-y, --yes", "plugins Configuration", "in place of an older one", "--version <V>"]),
+        ("install", &["-y, --yes", "audit, the TaskRouter changes", "stops at", "--env <ENV>", "--bundle <PATH>", "--max-calls"]),
+    ] {
+        let run = run_tool(&[], &[command, "--help"]);
+        assert_eq!(run.code, 0, "{command}: {}", run.err);
+        for needle in needles {
+            assert!(run.out.contains(needle), "{command} --help lacks {needle}:\n{}", run.out);
+        }
+    }
     let version = run_tool(&[], &["--version"]);
     assert_eq!(version.code, 0);
     assert!(version.out.starts_with("multi-call-setup "), "{}", version.out);
+}
+
+#[test]
+fn a_no_on_yes_is_a_dry_run_for_deploy_release_and_install_too() {
+    let fake = Fake::start(standard_data());
+    let env = fake.env();
+    let fc = format!("{}/../flex-config", env!("CARGO_MANIFEST_DIR"));
+    let url = format!("{}/static/none.js", fake.base);
+    let deploy = run_tool(&env, &["deploy", "--yes=false", "--url", &url, "--version", "1.0.0"]);
+    assert_eq!(deploy.code, 1, "{}\n{}", deploy.out, deploy.err);
+    assert!(deploy.out.contains("Result: run again with --yes to deploy."), "{}", deploy.out);
+    // The options of install in another order, --json before the command.
+    let install = run_tool(&env, &["--json=no", "install", "--version", "1.0.0", "--url", &url, "-y=0", "--flex-config", &fc, "--env", "prod"]);
+    assert_eq!(install.code, 1, "{}\n{}", install.out, install.err);
+    assert!(install.out.contains("(dry run: nothing is written without --yes)"), "{}", install.out);
+    let release = run_tool(&env, &["release", "--yes=no", "--version", "1.0.0"]);
+    assert_eq!(release.code, 2, "not deployed yet: {}", release.err);
+    assert!(fake.writes().is_empty(), "a dry run writes nothing: {:?}", fake.writes());
 }
 
 #[test]
@@ -137,4 +195,18 @@ fn with_json_every_error_is_a_json_object_on_stdout() {
         assert!(json["error"]["message"].as_str().unwrap().contains(needle), "{args:?}: {json}");
         assert_eq!(json["error"]["exit_status"], 2, "{json}");
     }
+}
+
+#[test]
+fn a_bad_serverless_url_is_named_by_the_commands_that_use_it() {
+    let fake = Fake::start(standard_data());
+    for name in ["TWILIO_SERVERLESS_BASE_URL", "TWILIO_SERVERLESS_UPLOAD_BASE_URL"] {
+        let env = env_with(&fake, &[(name, "serverless.twilio.com")], &[]);
+        let run = run_tool(&env, &["deploy", "--version", "1.0.0"]);
+        assert_eq!(run.code, 2, "{}", run.err);
+        assert!(run.err.contains(name) && run.err.contains("'serverless.twilio.com'"), "{}", run.err);
+        // audit and apply do not use them.
+        assert_eq!(run_tool(&env, &["audit"]).code, 1);
+    }
+    assert!(fake.writes().is_empty());
 }

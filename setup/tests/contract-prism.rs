@@ -403,3 +403,151 @@ fn the_violation_check_catches_a_bad_request() {
         tr.log_text()
     );
 }
+
+/// A copy of a contract (in the temp folder; `contracts/` stays unchanged) in
+/// which every array in a form body gets the encoding OpenAPI gives it by
+/// default (`style: form`, `explode: true`), written out. Prism 5 deserializes
+/// a form array only when the encoding is written (see stoplightio/prism#2473),
+/// and Twilio's files leave it out, so without this every `AssetVersions` or
+/// `Plugins` field is refused as "must be array". Prism keeps the last value of
+/// a repeated key, so it checks one item of each list; the fake checks them all.
+fn with_form_array_encoding(file: &str) -> String {
+    let mut spec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(contract(file)).unwrap()).unwrap();
+    for ops in spec["paths"].as_object_mut().unwrap().values_mut() {
+        for op in ops.as_object_mut().unwrap().values_mut() {
+            let Some(media) = op.pointer_mut("/requestBody/content/application~1x-www-form-urlencoded") else {
+                continue;
+            };
+            let arrays: Vec<String> = media
+                .pointer("/schema/properties")
+                .and_then(|p| p.as_object())
+                .map(|props| {
+                    props
+                        .iter()
+                        .filter(|(_, v)| v["type"] == "array")
+                        .map(|(k, _)| k.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            for name in arrays {
+                media["encoding"][name] = serde_json::json!({ "style": "form", "explode": true });
+            }
+        }
+    }
+    let path = std::env::temp_dir().join(format!("multi-call-setup-{}-{file}", std::process::id()));
+    std::fs::write(&path, spec.to_string()).unwrap();
+    path.display().to_string()
+}
+
+/// Prism in proxy mode for TaskRouter, Flex and Serverless, in front of one fake.
+fn start_three(upstream: &str) -> (Prism, Prism, Prism) {
+    let (tr, fx, sl) = (
+        contract("twilio_taskrouter_v1.json"),
+        with_form_array_encoding("twilio_flex_v1.json"),
+        with_form_array_encoding("twilio_serverless_v1.json"),
+    );
+    std::thread::scope(|s| {
+        let a = s.spawn(|| Prism::start("proxy3-taskrouter", &["proxy", &tr, upstream, "--errors"]));
+        let b = s.spawn(|| Prism::start("proxy3-flex", &["proxy", &fx, upstream, "--errors"]));
+        let c = s.spawn(|| Prism::start("proxy3-serverless", &["proxy", &sl, upstream, "--errors"]));
+        let started = (a.join().unwrap(), b.join().unwrap(), c.join().unwrap());
+        // Prism has read the derived copies by the time it listens.
+        let _ = std::fs::remove_file(&fx);
+        let _ = std::fs::remove_file(&sl);
+        started
+    })
+}
+
+/// The response lines Prism flags: a fake answering outside the contract could hide a tool bug.
+fn response_violations(p: &Prism) -> Vec<String> {
+    p.settle();
+    p.log_text()
+        .lines()
+        .filter(|l| l.contains("Violation: response"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn deploy_release_and_install_requests_match_the_contract_through_prism() {
+    let mut data = standard_data();
+    data.plugins.add_released_plugin("plugin-other-team", "1.4.0");
+    let fake = Fake::start(data);
+    let (tr, fx, sl) = start_three(&fake.base);
+    let mut env = env_for(&tr.base, &fx.base);
+    env.push(("TWILIO_SERVERLESS_BASE_URL".into(), sl.base.clone()));
+    // The asset content upload is not in the OpenAPI files; it goes to the fake's upload host.
+    env.push(("TWILIO_SERVERLESS_UPLOAD_BASE_URL".into(), fake.upload_base.clone()));
+    env.push(("MULTI_CALL_SETUP_POLL_MS".into(), "1".into()));
+
+    let dir = std::env::temp_dir().join(format!("multi-call-prism-install-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bundle = dir.join("bundle.js");
+    std::fs::write(&bundle, b"/* multi-call */").unwrap();
+    let bundle = bundle.display().to_string();
+    let fc = setup_dir().join("../flex-config").display().to_string();
+    let install = |version: &str, yes: bool| {
+        let mut args = vec!["install", "--env", "prod", "--flex-config", &fc, "--bundle", &bundle, "--version", version];
+        if yes {
+            args.push("--yes");
+        }
+        run_tool(&env, &args)
+    };
+
+    let dry = install("0.1.0", false);
+    assert_eq!(dry.code, 1, "{}\n{}", dry.out, dry.err);
+    let done = install("0.1.0", true);
+    assert_eq!(done.code, 0, "{}\n{}\nPrism:\n{}\n{}", done.out, done.err, fx.log_text(), sl.log_text());
+    let next = install("0.2.0", true);
+    assert_eq!(next.code, 0, "{}\n{}", next.out, next.err);
+    let again = install("0.2.0", true);
+    assert_eq!(again.code, 0, "{}\n{}", again.out, again.err);
+    let release = run_tool(&env, &["release", "--version", "0.2.0"]);
+    assert_eq!(release.code, 0, "{}\n{}", release.out, release.err);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    assert_eq!(
+        fake.data.lock().unwrap().plugins.released(),
+        vec!["plugin-other-team@1.4.0", "plugin-multi-call@0.2.0"]
+    );
+    // Every kind of write went through Prism's validation: Services, Environments,
+    // Assets, Builds, Deployments, the Flex Configuration, Plugins, Versions,
+    // Configurations and Releases.
+    let writes: Vec<String> = fake.writes().iter().map(|w| w.target.clone()).collect();
+    for part in ["/v1/Services", "/Environments", "/Assets", "/Builds", "/Deployments", "/v1/Configuration", "/PluginService/Plugins", "/Versions", "/PluginService/Configurations", "/PluginService/Releases"] {
+        assert!(writes.iter().any(|w| w.contains(part)), "no write to {part}: {writes:?}");
+    }
+    assert!(sl.log_text().contains("/Status"), "the build status was polled through Prism");
+    assert_no_violations(&[&tr, &fx, &sl]);
+    for p in [&tr, &fx, &sl] {
+        let bad = response_violations(p);
+        assert!(bad.is_empty(), "the fake answered outside Twilio's contract:\n{}", bad.join("\n"));
+    }
+}
+
+#[test]
+fn the_written_out_form_array_encoding_lets_prism_check_list_items() {
+    // A control for `with_form_array_encoding`: a valid list passes, a bad item is caught.
+    let spec = with_form_array_encoding("twilio_serverless_v1.json");
+    let prism = Prism::start("arrays", &["mock", &spec]);
+    let _ = std::fs::remove_file(&spec);
+    use base64::Engine;
+    let auth = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT}:{TOKEN}")));
+    let post = |body: &str| {
+        ureq::post(&format!("{}/v1/Services/{}/Builds", prism.base, common::sid("ZS", 1)))
+            .header("Authorization", &auth)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .send(body)
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    let good = format!("AssetVersions={}&AssetVersions={}", common::sid("ZN", 1), common::sid("ZN", 2));
+    assert_eq!(post(&good), 201, "{}", prism.log_text());
+    assert_eq!(post("AssetVersions=not-a-version-sid"), 422, "{}", prism.log_text());
+    assert!(!prism.violations().is_empty());
+}

@@ -6,6 +6,8 @@
 //! be told to fail the next requests with a status, and logs every request.
 #![allow(dead_code)]
 
+pub mod flex_plugins;
+
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -85,12 +87,19 @@ pub struct Data {
     pub fail_path: Option<(String, u16)>,
     /// Every request seen.
     pub log: Vec<Logged>,
+    /// Serverless and PluginService resources (see `flex_plugins`).
+    pub plugins: flex_plugins::PluginData,
+    /// The Flex configuration as text, served instead of `flex` until it is
+    /// written (to see that what the tool does not edit comes back byte for byte).
+    pub flex_text: Option<String>,
 }
 
 /// A running fake.
 pub struct Fake {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
+    /// The Serverless upload host: `http://127.0.0.1:OTHER_PORT`.
+    pub upload_base: String,
     /// Shared data.
     pub data: Arc<Mutex<Data>>,
 }
@@ -168,15 +177,19 @@ impl Fake {
     pub fn start(data: Data) -> Fake {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let uploads = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let upload_base = format!("http://{}", uploads.local_addr().unwrap());
         let data = Arc::new(Mutex::new(data));
-        let shared = data.clone();
-        thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let shared = shared.clone();
-                thread::spawn(move || serve(stream, &shared));
-            }
-        });
-        Fake { base, data }
+        for (listener, upload) in [(listener, false), (uploads, true)] {
+            let shared = data.clone();
+            thread::spawn(move || {
+                for stream in listener.incoming().flatten() {
+                    let shared = shared.clone();
+                    thread::spawn(move || serve(stream, &shared, upload));
+                }
+            });
+        }
+        Fake { base, upload_base, data }
     }
 
     /// The requests seen so far.
@@ -210,7 +223,10 @@ impl Fake {
             ("TWILIO_AUTH_TOKEN".into(), TOKEN.into()),
             ("TWILIO_TASKROUTER_BASE_URL".into(), self.base.clone()),
             ("TWILIO_FLEX_BASE_URL".into(), self.base.clone()),
+            ("TWILIO_SERVERLESS_BASE_URL".into(), self.base.clone()),
+            ("TWILIO_SERVERLESS_UPLOAD_BASE_URL".into(), self.upload_base.clone()),
             ("MULTI_CALL_SETUP_RETRY_BASE_MS".into(), "5".into()),
+            ("MULTI_CALL_SETUP_POLL_MS".into(), "1".into()),
         ]
     }
 }
@@ -274,7 +290,7 @@ pub fn form(s: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn serve(stream: TcpStream, shared: &Mutex<Data>) {
+fn serve(stream: TcpStream, shared: &Mutex<Data>, upload_host: bool) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut line = String::new();
     if reader.read_line(&mut line).unwrap_or(0) == 0 {
@@ -283,7 +299,7 @@ fn serve(stream: TcpStream, shared: &Mutex<Data>) {
     let mut parts = line.split_whitespace();
     let method = parts.next().unwrap_or("").to_string();
     let target = parts.next().unwrap_or("").to_string();
-    let (mut length, mut auth) = (0usize, String::new());
+    let (mut length, mut auth, mut content_type) = (0usize, String::new(), String::new());
     loop {
         let mut h = String::new();
         if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
@@ -293,13 +309,14 @@ fn serve(stream: TcpStream, shared: &Mutex<Data>) {
         match name.to_ascii_lowercase().as_str() {
             "content-length" => length = value.trim().parse().unwrap_or(0),
             "authorization" => auth = value.trim().to_string(),
+            "content-type" => content_type = value.trim().to_string(),
             _ => {}
         }
     }
-    let mut body = vec![0; length];
-    let _ = reader.read_exact(&mut body);
-    let body = String::from_utf8_lossy(&body).into_owned();
-    let (status, reply) = {
+    let mut raw = vec![0; length];
+    let _ = reader.read_exact(&mut raw);
+    let body = String::from_utf8_lossy(&raw).into_owned();
+    let (status, reply, raw_text) = {
         let mut d = shared.lock().unwrap();
         d.log.push(Logged {
             method: method.clone(),
@@ -307,9 +324,31 @@ fn serve(stream: TcpStream, shared: &Mutex<Data>) {
             body: body.clone(),
             auth: auth.clone(),
         });
-        handle(&mut d, &method, &target, &body, &auth)
+        if upload_host {
+            let (status, reply) = flex_plugins::upload(&mut d, &method, &target, &content_type, &raw, &auth);
+            (status, reply, None)
+        } else if let Some(file) = flex_plugins::static_file(&d, &method, &target) {
+            let mut stream = stream;
+            let (status, bytes) = match file {
+                Some(b) => ("200 OK", b),
+                None => ("404 Not Found", b"not found".to_vec()),
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: application/javascript; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                bytes.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&bytes);
+            return;
+        } else {
+            let (status, reply) = handle(&mut d, &method, &target, &body, &auth);
+            let raw = (status == 200 && method == "GET" && target == "/v1/Configuration")
+                .then(|| d.flex_text.clone())
+                .flatten();
+            (status, reply, raw)
+        }
     };
-    let text = reply.to_string();
+    let text = raw_text.unwrap_or_else(|| reply.to_string());
     let mut stream = stream;
     let head = format!(
         "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -319,14 +358,23 @@ fn serve(stream: TcpStream, shared: &Mutex<Data>) {
     let _ = stream.write_all(text.as_bytes());
 }
 
-fn error(status: u16, code: u32, message: &str) -> (u16, Value) {
+/// The credentials every request must carry.
+pub fn expected_auth() -> String {
+    use base64::Engine;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT}:{TOKEN}"))
+    )
+}
+
+pub fn error(status: u16, code: u32, message: &str) -> (u16, Value) {
     (
         status,
         json!({ "code": code, "message": message, "more_info": format!("https://www.twilio.com/docs/errors/{code}"), "status": status }),
     )
 }
 
-fn page(
+pub fn page(
     items: Vec<Value>,
     key: &str,
     path: &str,
@@ -411,6 +459,10 @@ fn handle(d: &mut Data, method: &str, target: &str, body: &str, auth: &str) -> (
     let wsid = ws();
     match (method, segs.as_slice()) {
         ("GET", ["v1", "Configuration"]) => (200, d.flex.clone()),
+        ("POST", ["v1", "Configuration"]) => {
+            d.flex_text = None;
+            flex_plugins::update_configuration(d, body)
+        }
         ("GET", ["v1", "Workspaces"]) => {
             let items = vec![
                 json!({ "sid": wsid, "friendly_name": "Flex Task Assignment", "account_sid": ACCOUNT, "multi_task_enabled": true }),
@@ -511,10 +563,6 @@ fn handle(d: &mut Data, method: &str, target: &str, body: &str, auth: &str) -> (
             let items = d.queues.iter().map(|q| json!({ "sid": q.sid, "friendly_name": q.name, "target_workers": "1==1", "account_sid": ACCOUNT, "workspace_sid": wsid, "max_reserved_workers": 1 })).collect();
             page(items, "task_queues", path, &query, ps)
         }
-        _ => error(
-            404,
-            20404,
-            &format!("the fake does not serve {method} {path}"),
-        ),
+        _ => flex_plugins::handle(d, method, path, &query, body),
     }
 }
