@@ -534,8 +534,8 @@ impl Engine {
             }
             // Not on a line multi-call holds: Flex's own Device has it, or it is gone.
             Some(_) => {}
-            // With one call this is stock Flex; with several, the active one is
-            // as likely a customer's as the monitoring call.
+            // Flex cannot name it: the call that rang after MonitorCall, if it
+            // is still live and no task's.
             None if self.monitor_call.as_deref().is_some_and(|m| {
                 self.calls.get(m).is_some_and(|c| c.live) && !self.tasks.values().any(|t| t.agent_call() == Some(m))
             }) =>
@@ -543,6 +543,8 @@ impl Engine {
                 let m = self.monitor_call.clone().unwrap_or_default();
                 self.stop_monitoring(Some(m));
             }
+            // With one call this is stock Flex; with several, the active one is
+            // as likely a customer's as the monitoring call: hang up nobody.
             None => {
                 let live = self.calls.values().filter(|c| c.live).count();
                 if live > 1 && active.as_deref().is_some_and(|a| self.calls.get(a).is_some_and(|c| c.live)) {
