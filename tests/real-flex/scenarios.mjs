@@ -104,6 +104,23 @@ export function multiCallScenarios(mode) {
         { what: `B selected and Flex's active call, so mute and hang-up act on the call the agent hears${why()}` });
     });
 
+    test(`${mode} 4b: holding B from its task card while A is selected holds B only; nobody hears the agent`, async () => {
+      await s.closeBanner();
+      await taskCard(s, 'Ada').locator('text=Ada').first().click();
+      await until(async () => (await selected()) === A.reservationSid, { what: 'A selected' });
+      await until(() => flexShowsHeld(s, B.reservationSid).then((held) => held === false), { what: 'Flex shows B live' });
+      await s.closeBanner();
+      await taskCard(s, 'Ben').locator('[data-testid="hold-task"]').click();
+      await until(() => customerHeld(s, B.callSid), { what: `B held from its card${why()}` });
+      assert.equal(customerHeld(s, A.callSid), true, 'A stays held');
+      // A held customer hears silence and is not heard, whatever the agent's leg carries.
+      const hearing = (sid) => s.customer.evaluate((c) => window.customerPanel.hearing(c), sid);
+      await until(async () => { const [a, b] = [await hearing(A.callSid), await hearing(B.callSid)]; return !a.hears && !a.heard && !b.hears && !b.heard; },
+        { what: 'neither customer hears the agent or is heard' });
+      const unmuted = (await s.calls()).filter((c) => c.status === 'open' && !c.muted);
+      assert.ok(unmuted.length <= 1, `never two unmuted calls: ${JSON.stringify(unmuted)}`);
+    });
+
     test(`${mode} 5: B's customer hangs up: A stays held and becomes the active call; B's extra Device goes`, async () => {
       const bDevice = (await callOf(s, B.leg)).device;
       await s.customer.evaluate((sid) => window.customerPanel.hangup(sid), B.callSid);
