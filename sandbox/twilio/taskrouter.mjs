@@ -208,12 +208,7 @@ export class TaskRouter {
       const told = this.told.get(task.sid);
       const participants = (this.conferenceOf(task)?.participants || [])
         .filter((p) => p.status === 'joined' && p.participantType !== 'supervisor')
-        .map((p) => {
-          // What Flex reads here it knows: remember it, so that its leaving (or
-          // any change) is pushed later even if no event ever announced it.
-          if (told && !told.participants.has(p.callSid)) told.participants.set(p.callSid, { state: `${p.status}/${p.onHold}/${p.muted}`, seq: 1 });
-          return this.participantRaw(task, p, told?.participants.get(p.callSid)?.seq ?? 1, 'participant-join');
-        });
+        .map((p) => this.participantRaw(task, p, told?.participants.get(p.callSid)?.seq ?? 1, 'participant-join'));
       return ok({ channel_type: 'voice', participants });
     }
     return fail(404, `the local TaskRouter has no ${method} ${url}`);
