@@ -97,7 +97,10 @@ export function multiCallScenarios(mode) {
     test(`${mode} 4: un-holding B from its task card while A is selected makes B the selected task and Flex's active call`, async () => {
       assert.equal(await selected(), A.reservationSid, 'A is selected');
       await s.closeBanner();
-      await taskCard(s, 'Ben').locator('[data-testid="hold-task"]').click();
+      await taskCard(s, 'Ben').locator('[data-testid="hold-task"]').click({ timeout: 10000 }).catch(async (e) => {
+        await screenshot(s.flex, `real-flex-${mode}-4-failed`);
+        throw new Error(`${e.message}\n${JSON.stringify((await s.state()).tasks)}`);
+      });
       await until(() => customerHeld(s, A.callSid) && !customerHeld(s, B.callSid), { what: `A held, B un-held${why()}` });
       await until(async () => !(await callOf(s, B.leg)).muted && (await callOf(s, A.leg)).muted, { what: 'B un-muted, A muted' });
       await until(async () => (await selected()) === B.reservationSid && (await active()) === B.leg,
