@@ -69,6 +69,19 @@ impl Default for RetryPolicy {
     }
 }
 
+/// A string field of an API answer, empty when absent.
+pub(crate) fn str_of(v: &Value, key: &str) -> String {
+    v.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
+}
+
+/// The `sid` of an API answer; a missing one is a bad response of `what`.
+pub(crate) fn sid_of(v: &Value, what: &str) -> Result<String, ApiError> {
+    match v.get("sid").and_then(Value::as_str) {
+        Some(s) if !s.is_empty() => Ok(s.to_string()),
+        _ => Err(ApiError::new(what, ErrorKind::BadResponse, "no 'sid' in the answer")),
+    }
+}
+
 /// A failed API call: what was being done, how it failed, and Twilio's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::http::{ApiError, Client, ErrorKind};
+use crate::http::{sid_of, str_of, ApiError, Client};
 
 /// Page size for list calls.
 const PAGE_SIZE: u32 = 100;
@@ -60,17 +60,6 @@ pub struct Release {
     pub sid: String,
     /// The configuration's `FJ…`.
     pub configuration_sid: String,
-}
-
-fn str_of(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
-}
-
-fn sid_of(v: &Value, what: &str) -> Result<String, ApiError> {
-    match v.get("sid").and_then(Value::as_str) {
-        Some(s) if !s.is_empty() => Ok(s.to_string()),
-        _ => Err(ApiError::new(what, ErrorKind::BadResponse, "no 'sid' in the answer")),
-    }
 }
 
 fn plugin_from(v: &Value, what: &str) -> Result<Plugin, ApiError> {

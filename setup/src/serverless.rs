@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::http::{ApiError, Client, ErrorKind, Upload};
+use crate::http::{sid_of, str_of, ApiError, Client, Upload};
 
 /// Page size for list calls.
 const PAGE_SIZE: u32 = 100;
@@ -76,17 +76,6 @@ pub struct Build {
     pub dependencies: Value,
     /// Its runtime (`node18`, …), if Twilio says.
     pub runtime: Option<String>,
-}
-
-fn str_of(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
-}
-
-fn sid_of(v: &Value, what: &str) -> Result<String, ApiError> {
-    match v.get("sid").and_then(Value::as_str) {
-        Some(s) if !s.is_empty() => Ok(s.to_string()),
-        _ => Err(ApiError::new(what, ErrorKind::BadResponse, "no 'sid' in the answer")),
-    }
 }
 
 fn service_from(v: &Value, what: &str) -> Result<Service, ApiError> {

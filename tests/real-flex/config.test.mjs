@@ -5,7 +5,7 @@
 // stock Flex working; `auto` picks the mode from Flex's own Voice SDK.
 import { describe, test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { openFlex, inbound, transferred, until, aliceTask, taskCard } from './harness.mjs';
+import { openFlex, inbound, transferred, until, secondCallRings } from './harness.mjs';
 
 let s;
 afterEach(async () => { await s?.close(); s = undefined; });
@@ -15,13 +15,7 @@ const aliceSessions = () => s.gateway.snapshot().sessions.filter((x) => x.identi
 /** A second call while busy only rings, with Flex's own prompt, and no Device but Flex's exists: stock Flex. */
 async function stockSecondCall() {
   await inbound(s, 'Ada');
-  const callSid = await s.customer.evaluate((f) => window.customerPanel.place(f, 'bob'), 'Ben');
-  await s.customer.evaluate((sid) => window.customerPanel.transfer(sid), callSid);
-  const task = await until(() => aliceTask(s, callSid), { what: 'a task for Ben' });
-  await until(async () => (await s.state()).tasks.some((t) => t.sid === task.reservationSid && t.status === 'pending'), { what: 'Ben pending in Flex' });
-  await s.closeBanner();
-  await taskCard(s, 'Ben').locator('[data-testid="accept-task"]').click();
-  await until(async () => (await s.state()).notifications.includes('SecondVoiceCallIncoming'), { what: "Flex's SecondVoiceCallIncoming prompt" });
+  await secondCallRings(s, 'Ben');
   assert.equal(aliceSessions().length, 1, "no Device but Flex's");
 }
 

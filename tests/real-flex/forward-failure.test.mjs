@@ -5,7 +5,7 @@
 // when every try fails it brings Flex's own prompt back and says so.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openFlex, inbound, until, callOf, customerHeld, aliceTask, taskCard, farEnds, AUDIBLE } from './harness.mjs';
+import { openFlex, inbound, until, callOf, customerHeld, clickAccept, transferToAlice, taskCard, farEnds, AUDIBLE } from './harness.mjs';
 
 /** Makes the next `n` microphone requests fail as a busy or missing device does. */
 function failMicrophone(n) {
@@ -29,12 +29,8 @@ describe('a forwarded call that fails after connect() in real Flex', () => {
   test("every try fails: the call still rings, Flex's prompt comes back, the agent is told; A is untouched", async () => {
     const A = await inbound(s, 'Ada');
     await s.flex.evaluate(failMicrophone, 100);
-    const callSid = await s.customer.evaluate((f) => window.customerPanel.place(f, 'bob'), 'Ben');
-    await s.customer.evaluate((sid) => window.customerPanel.transfer(sid), callSid);
-    const task = await until(() => aliceTask(s, callSid), { what: 'a task for Ben' });
-    await until(async () => (await s.state()).tasks.some((t) => t.sid === task.reservationSid && t.status === 'pending'), { what: 'Ben pending in Flex' });
-    await s.closeBanner();
-    await taskCard(s, 'Ben').locator('[data-testid="accept-task"]').click();
+    const callSid = await transferToAlice(s, 'Ben');
+    await clickAccept(s, callSid);
     const notes = () => s.state().then((st) => st.notifications);
     await until(async () => (await notes()).includes('SecondVoiceCallIncoming'),
       { what: `Flex's prompt back: ${JSON.stringify(await notes())}\n${s.pluginLines().slice(-15).join('\n')}`, timeout: 30000 });

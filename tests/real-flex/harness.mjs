@@ -166,12 +166,18 @@ export function copyToDocs(file, name) {
 /** The World's task for a customer call offered to Alice (the newest). */
 export const aliceTask = (s, callSid) => [...s.world.tasks.values()].filter((t) => t.attributes.call_sid === callSid && t.workerSid.startsWith('WKa')).at(-1);
 
-/** Accept Alice's reservation for this customer call with Flex's own Accept button, and wait until her leg is answered. */
-export async function accept(s, callSid) {
+/** Click Flex's own Accept button on Alice's reservation for this customer call, once Flex shows it; returns the World's task. */
+export async function clickAccept(s, callSid) {
   const task = await until(() => aliceTask(s, callSid), { what: `a task for ${callSid}` });
   await until(async () => (await s.state()).tasks.some((t) => t.sid === task.reservationSid && t.status === 'pending'), { what: `reservation ${task.reservationSid} pending in Flex` });
   await s.closeBanner();
   await taskCard(s, task.attributes.from).locator('[data-testid="accept-task"]').click({ timeout: 10000 });
+  return task;
+}
+
+/** Accept Alice's reservation for this customer call with Flex's own Accept button, and wait until her leg is answered. */
+export async function accept(s, callSid) {
+  const task = await clickAccept(s, callSid);
   const leg = await until(() => [...s.gateway.legs.values()].find((l) => l.customerCallSid === callSid && l.kind === 'agent' && l.state === 'answered'), { what: `the agent leg for ${callSid} answered` })
     .catch((e) => { throw new Error(`${e.message}\n${diagnose(s, callSid)}`); });
   await until(async () => (await s.calls()).some((c) => c.callSid === leg.callSid && c.status === 'open'), { what: `call ${leg.callSid} open in the page` });
@@ -197,11 +203,24 @@ export async function inbound(s, from) {
   return accept(s, callSid);
 }
 
-/** A customer talks to Bob, who transfers the call to (busy) Alice; she accepts. */
-export async function transferred(s, from) {
+/** A customer talks to Bob, who transfers the call to Alice; returns the customer's CallSid. */
+export async function transferToAlice(s, from) {
   const callSid = await s.customer.evaluate((f) => window.customerPanel.place(f, 'bob'), from);
   await s.customer.evaluate((sid) => window.customerPanel.transfer(sid), callSid);
-  return accept(s, callSid);
+  return callSid;
+}
+
+/** Bob's customer is transferred to busy Alice, who clicks Accept: Flex shows its SecondVoiceCallIncoming prompt; returns the agent leg. */
+export async function secondCallRings(s, from) {
+  const callSid = await transferToAlice(s, from);
+  await clickAccept(s, callSid);
+  await until(async () => (await s.state()).notifications.includes('SecondVoiceCallIncoming'), { what: "Flex's SecondVoiceCallIncoming prompt" });
+  return [...s.gateway.legs.values()].find((l) => l.customerCallSid === callSid && l.kind === 'agent');
+}
+
+/** A customer talks to Bob, who transfers the call to (busy) Alice; she accepts. */
+export async function transferred(s, from) {
+  return accept(s, await transferToAlice(s, from));
 }
 
 /** Energy each customer receives from the agent, per customer CallSid. */

@@ -3,20 +3,7 @@
 // stock Flex does, one call at a time.
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openFlex, inbound, until, callOf, customerHeld, flexShowsHeld, aliceTask, taskCard, farEnds, AUDIBLE } from './harness.mjs';
-
-/** Bob's customer is transferred to busy Alice, and she clicks Accept: stock Flex only rings. */
-async function secondCallRings(s, from) {
-  const callSid = await s.customer.evaluate((f) => window.customerPanel.place(f, 'bob'), from);
-  await s.customer.evaluate((sid) => window.customerPanel.transfer(sid), callSid);
-  const task = await until(() => aliceTask(s, callSid), { what: `a task for ${from}` });
-  await until(async () => (await s.state()).tasks.some((t) => t.sid === task.reservationSid && t.status === 'pending'), { what: `${from} pending in Flex` });
-  await s.closeBanner();
-  await taskCard(s, from).locator('[data-testid="accept-task"]').click();
-  await until(() => s.flex.evaluate(() => window.Twilio.Flex.Notifications.activeNotifications.some((n) => n.id === 'SecondVoiceCallIncoming')),
-    { what: "Flex's SecondVoiceCallIncoming prompt" });
-  return [...s.gateway.legs.values()].find((l) => l.customerCallSid === callSid && l.kind === 'agent');
-}
+import { openFlex, inbound, until, callOf, customerHeld, flexShowsHeld, secondCallRings, taskCard, farEnds, AUDIBLE } from './harness.mjs';
 
 describe('multi-call off and misconfigured in real Flex', () => {
   let s;
