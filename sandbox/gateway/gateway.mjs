@@ -58,11 +58,11 @@ export class Gateway {
     Promise.resolve().then(run).catch((e) => this.log({ ch: 'gateway', error: String(e?.stack || e) }));
   }
 
-  /** Ring every registered Device of the identity with the customer's offer. */
-  async ring(task, kind) {
+  /** Ring every registered Device of `worker` (Alice by default) with the customer's offer. */
+  async ring(task, kind, worker = AGENT) {
     const call = this.world.customerOf(task.conferenceSid);
     const leg = {
-      callSid: sid('CA'), kind, identity: AGENT.identity, taskSid: task.sid, reservationSid: task.reservationSid,
+      callSid: sid('CA'), kind, identity: worker.identity, workerSid: worker.sid, taskSid: task.sid, reservationSid: task.reservationSid,
       customerCallSid: call.sid, state: 'offering', invited: new Set(), owner: null, origin: null,
       remoteSdp: null, reconnect: sid('RT'),
     };
@@ -101,7 +101,7 @@ export class Gateway {
     leg.answeredAt ??= Date.now();
     if (!wasRinging) return;
     const conf = this.world.conferences.get(this.world.tasks.get(leg.taskSid).conferenceSid);
-    this.world.join(conf, { callSid: leg.callSid, participantType: leg.kind === 'monitor' ? 'supervisor' : 'worker', workerSid: AGENT.sid });
+    this.world.join(conf, { callSid: leg.callSid, participantType: leg.kind === 'monitor' ? 'supervisor' : 'worker', workerSid: leg.workerSid });
   }
 
   /**

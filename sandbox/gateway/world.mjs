@@ -128,8 +128,9 @@ export class World {
   // ── conferences ──────────────────────────────────────────────────────────
 
   join(conf, { callSid, participantType, workerSid = null }) {
+    // A supervisor in monitor mode joins muted: the conference hears nothing from it.
     const p = { participantSid: callSid, callSid, participantType, workerSid, status: 'joined',
-      onHold: false, muted: false, sequenceNumber: conf.nextSeq++ };
+      onHold: false, muted: participantType === 'supervisor', sequenceNumber: conf.nextSeq++ };
     conf.participants.push(p);
     // A cold transfer: once the new worker is in, the worker who transferred leaves.
     if (participantType === 'worker') {

@@ -1,9 +1,15 @@
 // Sync's query service (CDS "Insights" indexes) as Flex's Teams view uses it, behind twilsock:
 //   POST /v3/Insights/<index>/Items {query_string, type?}   a live query (type "live_query") or an instant one
-//   POST /v4/Subscriptions {action, correlation_id, requests}  subscribe a live query to its events, or cancel
+//   POST /v4/Subscriptions {action, correlation_id, requests}  subscribe a live query or a map to its events, or cancel
 // Items come from the World; `changed()` compares each live query's result with what its client was
 // last sent and pushes the difference as live_query_item_updated / live_query_item_removed, the
 // events twilio-sync 2.0.1 applies in lib/livequery.js (_update) after lib/subscriptions.js routes them.
+//
+// And, read only, the conference status maps Twilio keeps per call task, `<WTsid>.CS`: one item per
+// conference participant (keyed by its CallSid) and a `conf_status` item. Flex reads them for a task
+// that is not its own, e.g. the call a supervisor monitors (ConferenceListener's Sync data source):
+//   GET /v3/Maps/<sid or unique name>   GET /v3/Maps/<sid>/Items[?Key=…]   GET /v3/Maps/<sid>/Items/<key>
+// with map_item_added / map_item_updated / map_item_removed events (lib/syncmap.js _update).
 import { randomBytes } from 'node:crypto';
 import { AGENT } from '../gateway/world.mjs';
 import { WORKSPACE_SID, QUEUES } from './account.mjs';
@@ -14,6 +20,28 @@ const RESERVATION_STATUS = { reserved: 'pending', assigned: 'accepted', wrapping
 const iso = (ms) => new Date(ms).toISOString();
 const fail = (status, message, code = 20404) => ({ status, body: { status, code, message } });
 const itemOut = ({ key, revision, data }) => ({ key, revision, data });
+const CDS = 'https://cds.us1.twilio.com';
+
+/**
+ * The items of a call task's conference status map: one per participant who ever joined, keyed
+ * by CallSid (the fields Flex's decodeSyncParticipant reads), and `conf_status`.
+ */
+function conferenceRows(world, task) {
+  const conf = world.conferences.get(task.conferenceSid);
+  const call = world.calls.get(conf.customerCallSid);
+  const rows = new Map();
+  for (const p of conf.participants) {
+    // The reservation that put a worker on this call (the newest of that worker's tasks on it).
+    const reservation = p.workerSid && [...world.tasks.values()].filter((t) => t.conferenceSid === conf.sid && t.workerSid === p.workerSid).at(-1)?.reservationSid;
+    rows.set(p.callSid, {
+      participant_type: p.participantType, conference_sid: conf.sid, call_sid: p.callSid, status: p.status === 'joined' ? 'joined' : 'left',
+      hold: !!p.onHold, muted: !!p.muted, worker_sid: p.workerSid ?? null, reservation_sid: p.participantType === 'worker' ? reservation ?? null : null,
+      end_conference_on_exit: p.participantType === 'worker', connecting: false,
+    });
+  }
+  rows.set('conf_status', { conference_sid: conf.sid, status: call?.status === 'completed' ? 'completed' : 'in-progress' });
+  return rows;
+}
 
 /**
  * The indexes: `rows(world, since)` gives {key, data} for every record (fields per Flex's
@@ -63,6 +91,7 @@ export class SyncService {
   #revision = 0;
   #rows = new Map(); // index → Map key → {key, json, revision, data}
   #queries = new Map(); // query sid → {sid, index, queryString, match, push, lastEventId, sent: Map key → revision}
+  #maps = new Map(); // map sid → {sid, uniqueName, taskSid, lastEventId, dateCreated, dateUpdated, items: Map key → item, events: [], subscribers: Set of push}
 
   /** @param {{world: import('../gateway/world.mjs').World, log: (entry: object) => void}} deps */
   constructor({ world, log }) {
@@ -76,6 +105,8 @@ export class SyncService {
    */
   request(httpRequest, bodyText, push) {
     const { method, path = '' } = httpRequest;
+    const map = /^\/v3\/Maps\/([^/]+)(?:\/(Items)(?:\/([^/]+))?)?$/.exec(path);
+    if (map && method === 'GET') return this.#readMap(decodeURIComponent(map[1]), map[2], map[3] && decodeURIComponent(map[3]), httpRequest.params || {});
     const items = /^\/v3\/Insights\/([\w-]+)\/Items$/.exec(path);
     if (method !== 'POST' || !(items || path === '/v4/Subscriptions')) return null; // Maps, Documents, Lists: none here
     let body;
@@ -87,8 +118,9 @@ export class SyncService {
     return items ? this.#query(items[1], body, push) : this.#subscriptions(body, push);
   }
 
-  /** The World changed: push each live query's difference to its client. */
+  /** The World changed: push each live query's difference to its client, and each map's changes to its subscribers. */
   changed() {
+    this.#refreshMaps();
     const rows = new Map();
     for (const q of this.#queries.values()) {
       if (!rows.has(q.index)) rows.set(q.index, this.#refresh(q.index));
@@ -99,6 +131,7 @@ export class SyncService {
   /** The socket behind `push` closed: its queries go (a reconnecting client re-subscribes them). */
   detach(push) {
     for (const [sid, q] of this.#queries) if (q.push === push) this.#queries.delete(sid);
+    for (const m of this.#maps.values()) m.subscribers.delete(push);
   }
 
   #query(index, body, push) {
@@ -141,7 +174,8 @@ export class SyncService {
       this.#log({ ch: 'sync', subscription: 'failed', sid: r.object_sid, why: message });
       push(SYNC_EVENT, { event_type: 'subscription_failed', correlation_id: correlationId, event: { object_sid: r.object_sid, object_type: r.object_type, error: { status: 404, code: 54100, message } } });
     };
-    if (r.object_type !== 'live_query') return failed(`only live queries can be subscribed here, not ${r.object_type}`);
+    if (r.object_type === 'map') return this.#establishMap(r, correlationId, push, failed);
+    if (r.object_type !== 'live_query') return failed(`only live queries and maps can be subscribed here, not ${r.object_type}`);
     let q = this.#queries.get(r.object_sid);
     const rebuilt = !q;
     if (rebuilt) {
@@ -170,8 +204,95 @@ export class SyncService {
 
   #cancel(r, correlationId, push) {
     this.#queries.delete(r.object_sid);
+    this.#maps.get(r.object_sid)?.subscribers.delete(push);
     this.#log({ ch: 'sync', subscription: 'canceled', sid: r.object_sid });
     push(SYNC_EVENT, { event_type: 'subscription_canceled', correlation_id: correlationId, event: { object_sid: r.object_sid, object_type: r.object_type } });
+  }
+
+  // ── conference status maps ────────────────────────────────────────────
+
+  /** GET a map, its items, or one item; a map is found by SID or unique name. */
+  #readMap(id, items, key, params) {
+    this.#refreshMaps();
+    const m = this.#maps.get(id) ?? [...this.#maps.values()].find((x) => x.uniqueName === id);
+    if (!m) return fail(404, `Map ${id} not found`, 54300);
+    if (!items) return { status: 200, body: this.#mapOut(m) };
+    const live = [...m.items.values()].filter((i) => !i.removed);
+    if (key) {
+      const item = live.find((i) => i.key === key);
+      return item ? { status: 200, body: this.#itemOut(m, item) } : fail(404, `Map Item ${key} not found`, 54201);
+    }
+    // Key (map.get), From and Order (getItems); one page holds every item of a conference.
+    let out = params.Key ? live.filter((i) => i.key === decodeURIComponent(params.Key)) : live;
+    out = out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (params.Order === 'desc') out.reverse();
+    if (params.From) {
+      const from = decodeURIComponent(params.From);
+      out = out.filter((i) => (params.Order === 'desc' ? i.key <= from : i.key >= from));
+    }
+    return { status: 200, body: { items: out.map((i) => this.#itemOut(m, i)), meta: { previous_token: null, next_token: null } } };
+  }
+
+  /** A map subscription: replay what the client missed since its last_event_id, then confirm. */
+  #establishMap(r, correlationId, push, failed) {
+    const m = this.#maps.get(r.object_sid);
+    if (!m) return failed(`Map ${r.object_sid} not found`);
+    m.subscribers.add(push);
+    const since = Number(r.last_event_id) || 0;
+    for (const e of m.events) if (e.event.id > since) push(SYNC_EVENT, e);
+    this.#log({ ch: 'sync', subscription: 'established', sid: m.sid, map: m.uniqueName, last_event_id: m.lastEventId });
+    push(SYNC_EVENT, { event_type: 'subscription_established', correlation_id: correlationId, event: { object_sid: m.sid, object_type: 'map', replay_status: 'completed', last_event_id: m.lastEventId } });
+  }
+
+  #mapOut(m) {
+    const url = `${CDS}/v3/Maps/${m.sid}`;
+    return {
+      sid: m.sid, unique_name: m.uniqueName, url, links: { items: `${url}/Items` }, revision: String(m.lastEventId), last_event_id: m.lastEventId,
+      date_created: iso(m.dateCreated), date_updated: iso(m.dateUpdated), date_expires: null, created_by: 'system',
+    };
+  }
+
+  #itemOut(m, i) {
+    return { key: i.key, url: `${CDS}/v3/Maps/${m.sid}/Items/${encodeURIComponent(i.key)}`, revision: i.revision, last_event_id: i.lastEventId, data: i.data, date_updated: iso(i.dateUpdated), date_expires: null };
+  }
+
+  /**
+   * Bring every call task's map up to date with its conference: each changed item is an event
+   * (kept for replay) pushed to the map's subscribers. A map appears when its task is accepted.
+   */
+  #refreshMaps() {
+    for (const task of this.#world.tasks.values()) {
+      if (!task.conferenceSid || task.status === 'reserved' || task.status === 'canceled') continue;
+      const sid = `MP${task.sid.slice(2)}`;
+      let m = this.#maps.get(sid);
+      if (!m) {
+        m = { sid, uniqueName: `${task.sid}.CS`, taskSid: task.sid, lastEventId: 0, dateCreated: Date.now(), dateUpdated: Date.now(), items: new Map(), events: [], subscribers: new Set() };
+        this.#maps.set(sid, m);
+      }
+      const rows = conferenceRows(this.#world, task);
+      for (const [key, data] of rows) {
+        const json = JSON.stringify(data);
+        const old = m.items.get(key);
+        if (old && !old.removed && old.json === json) continue;
+        this.#mapEvent(m, old && !old.removed ? 'map_item_updated' : 'map_item_added', key, data, json);
+      }
+      for (const old of m.items.values()) if (!old.removed && !rows.has(old.key)) this.#mapEvent(m, 'map_item_removed', old.key, old.data, old.json);
+    }
+  }
+
+  #mapEvent(m, type, key, data, json) {
+    const now = Date.now();
+    const id = ++m.lastEventId;
+    const item = { key, json, data, revision: String(id), lastEventId: id, dateUpdated: now, removed: type === 'map_item_removed' };
+    m.items.set(key, item);
+    m.dateUpdated = now;
+    const e = { event_type: type, event: {
+      id, map_sid: m.sid, map_unique_name: m.uniqueName, map_revision: String(id), item_key: key, item_data: data, item_revision: item.revision,
+      item_url: `${CDS}/v3/Maps/${m.sid}/Items/${encodeURIComponent(key)}`, date_created: iso(now),
+    } };
+    m.events.push(e);
+    if (m.subscribers.size) this.#log({ ch: 'sync', event: type, map: m.uniqueName, key, id });
+    for (const push of m.subscribers) push(SYNC_EVENT, e);
   }
 
   /** Push what changed in `q`'s result since its client was last told. */

@@ -175,6 +175,13 @@ export class TaskRouter {
       if (!task || task.workerSid !== workerSid) return fail(404, `no reservation ${m[1]} for worker ${workerSid}`);
       return method === 'POST' ? this.updateReservation(task, params) : ok(this.reservationRaw(task));
     }
+    // Twilio.Supervisor#monitor: an instruction on another worker's reservation, addressed through its task.
+    if ((m = url.match(new RegExp(`^Workspaces/${WORKSPACE_SID}/Tasks/(WT\\w+)/Reservations/(WR\\w+)$`)))) {
+      const task = this.world.tasks.get(m[1]);
+      if (!task || task.reservationSid !== m[2]) return fail(404, `no reservation ${m[2]} on task ${m[1]}`);
+      if (method !== 'POST') return ok(this.reservationRaw(task));
+      return this.supervise(task, params);
+    }
     if ((m = url.match(new RegExp(`^Workspaces/${WORKSPACE_SID}/Tasks/(WT\\w+)$`)))) {
       const task = this.world.tasks.get(m[1]);
       if (!task) return fail(404, `no task ${m[1]}`);
@@ -212,6 +219,23 @@ export class TaskRouter {
       return ok({ channel_type: 'voice', participants });
     }
     return fail(404, `the local TaskRouter has no ${method} ${url}`);
+  }
+
+  /**
+   * Instruction=supervise: Twilio dials the supervisor's contact_uri into the task's conference as a
+   * muted `supervisor` participant (SupervisorMode monitor). Only monitor is carried out here.
+   */
+  supervise(task, params) {
+    if (params.Instruction !== 'supervise') return fail(400, `the local TaskRouter carries out only Instruction supervise on Tasks/${task.sid}/Reservations, not ${params.Instruction}`);
+    const supervisor = this.world.workers.get(params.Supervisor);
+    if (!params.Supervisor) return fail(400, 'Supervisor is required for Instruction supervise');
+    if (!supervisor) return fail(400, `Supervisor ${params.Supervisor} is not a worker of workspace ${WORKSPACE_SID}`);
+    if (!['monitor', 'whisper', 'barge'].includes(params.SupervisorMode)) return fail(400, `SupervisorMode must be monitor, whisper or barge, not ${params.SupervisorMode}`);
+    if (params.SupervisorMode !== 'monitor') return fail(400, `the local TaskRouter supervises in monitor mode only, not ${params.SupervisorMode}`);
+    if (task.status !== 'assigned' || !this.conferenceOf(task)) return fail(400, `reservation ${task.reservationSid} is ${RESERVATION_STATUS[task.status]}: only an accepted call can be supervised`);
+    this.gateway.ring(task, 'monitor', supervisor)
+      .catch((e) => this.log({ ch: 'taskrouter', error: `supervise ${task.reservationSid}: ${e.message}` }));
+    return { status: 200, body: this.reservationRaw(task) };
   }
 
   updateWorker(worker, params) {

@@ -1,9 +1,9 @@
 // Behaviour 6: hold and mute. Accepting a call (or monitoring) mutes the agent's other
 // legs and holds their other participants first; un-holding a call does the reverse.
 // Invariant: never two unmuted live calls.
-// Why the double: it checks the order of the hold and mute commands and a MonitorCall while on a call (the
-// local Twilio does not carry out `supervise` yet). Hold, un-hold and mute with Flex's buttons run in real
-// Flex (scenarios.mjs, many-calls.test.mjs).
+// Why the double: it checks the exact order of the hold and mute commands, step by step, which real Flex
+// does not expose. Hold, un-hold and mute with Flex's buttons run in real Flex (scenarios.mjs,
+// many-calls.test.mjs), and so does a MonitorCall while on a call (monitoring.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openFlex, uiAttributes, bundleExists, checkStep, sampleInvariant, MODES, summary } from './harness.mjs';

@@ -1,11 +1,10 @@
 // The one end-to-end case that still runs against the debugging desktop
 // (`/desktop`, a Flex double with the real Voice SDK) rather than real Flex:
-// a chat task and supervisor monitoring while the agent holds two calls.
-// Why not real Flex yet: the local Twilio refuses Conversations (so real Flex
-// cannot accept a chat task), and it does not yet carry out TaskRouter's
-// `supervise` instruction or report the supervisor joining the monitored
-// conference over Sync, which real Flex waits for before it counts as
-// monitoring. Every other scenario runs in real Flex (tests/real-flex/).
+// a chat task while the agent holds two calls, then monitoring with the chat
+// open. Why not real Flex yet: the local Twilio refuses Conversations, so
+// real Flex cannot accept a chat task. Monitoring itself runs in real Flex
+// (tests/real-flex/monitoring.test.mjs: TaskRouter's `supervise` instruction
+// and the monitored conference's Sync map); every other scenario does too.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { until, offLoopback, screenshot } from './harness.mjs';

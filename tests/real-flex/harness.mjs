@@ -62,6 +62,8 @@ function installProbe() {
       callSid: call.parameters && call.parameters.CallSid, status: call.status(), muted: call.isMuted(), device, flexDevice: isFlex(devices[device]),
     })),
     devices: () => devices.map((d, i) => ({ index: i, state: d.state, flex: isFlex(d) })),
+    /** The live Call object of a CallSid (for what the agent hears on it). */
+    call: (sid) => (calls.filter((c) => c.call.parameters && c.call.parameters.CallSid === sid).map((c) => c.call).find((c) => c.status() !== 'closed')),
     events: () => events,
   };
 }

@@ -178,11 +178,65 @@ test('instant queries and the query forms Flex sends', async (t) => {
   await assert.rejects(iq.search('data.activity_name ==='), (e) => e.status === 400 && e.code === 54507);
 });
 
-test('the conference map fallback is not served: open_existing fails with 404', async (t) => {
+test('a call task\'s conference map, as Flex opens it for a call it does not own: items, then live changes', async (t) => {
+  const h = await harness(t);
+  const client = await syncClient(t, h);
+  const call = h.world.placeCall({ from: 'Cy', worker: OTHER.sid });
+  const task = [...h.world.tasks.values()].find((x) => x.conferenceSid === call.conferenceSid);
+  const conf = h.world.conferences.get(call.conferenceSid);
+  // ConferenceListener's Sync data source (flex-ui bundle): open_existing by unique name, then every item.
+  const map = await client.map({ id: `${task.sid}.CS`, mode: 'open_existing' });
+  assert.equal(map.uniqueName, `${task.sid}.CS`);
+  const page = await map.getItems();
+  const byKey = Object.fromEntries(page.items.map((i) => [i.key, i.data]));
+  assert.equal(byKey.conf_status.status, 'in-progress');
+  assert.equal(byKey.conf_status.conference_sid, conf.sid);
+  const bob = conf.participants.find((p) => p.participantType === 'worker');
+  assert.deepEqual(byKey[call.sid], {
+    participant_type: 'customer', conference_sid: conf.sid, call_sid: call.sid, status: 'joined', hold: false, muted: false,
+    worker_sid: null, reservation_sid: null, end_conference_on_exit: false, connecting: false,
+  });
+  assert.equal(byKey[bob.callSid].participant_type, 'worker');
+  assert.equal(byKey[bob.callSid].worker_sid, OTHER.sid);
+  assert.equal(byKey[bob.callSid].reservation_sid, task.reservationSid);
+
+  const events = [];
+  map.on('itemAdded', (e) => events.push({ type: 'added', key: e.item.key, data: e.item.data }));
+  map.on('itemUpdated', (e) => events.push({ type: 'updated', key: e.item.key, data: e.item.data }));
+  await until(() => h.log.some((e) => e.subscription === 'established' && e.sid === map.sid), 'the map subscription');
+  // A supervisor is dialled in (TaskRouter's supervise instruction): it joins muted.
+  h.world.join(conf, { callSid: 'CA' + 'e'.repeat(32), participantType: 'supervisor', workerSid: AGENT.sid });
+  h.sync.changed();
+  await until(() => events.length === 1, 'the supervisor added');
+  assert.deepEqual([events[0].type, events[0].key, events[0].data.participant_type, events[0].data.worker_sid, events[0].data.muted, events[0].data.status],
+    ['added', 'CA' + 'e'.repeat(32), 'supervisor', AGENT.sid, true, 'joined']);
+  h.world.hold(task.sid, call.sid, true);
+  h.sync.changed();
+  await until(() => events.length === 2, 'the hold');
+  assert.deepEqual([events[1].type, events[1].key, events[1].data.hold], ['updated', call.sid, true]);
+  h.world.leave('CA' + 'e'.repeat(32));
+  h.world.endCall(call.sid);
+  h.sync.changed();
+  await until(() => events.some((e) => e.key === 'conf_status'), 'the conference ending');
+  assert.equal(events.find((e) => e.key === 'CA' + 'e'.repeat(32) && e.type === 'updated')?.data.status, 'left', 'a participant who leaves stays, as left');
+  assert.equal(events.find((e) => e.key === 'conf_status').data.status, 'completed');
+  assert.equal(events.filter((e) => e.type === 'added').length, 1, 'nothing but the supervisor was added');
+  // One item read alone (map.get), as it is now.
+  assert.equal((await map.get(call.sid)).data.status, 'left');
+});
+
+test('a conference map exists only for a call task that was accepted; writes are not served', async (t) => {
   const h = await harness(t);
   const client = await syncClient(t, h);
   await assert.rejects(client.map({ id: 'WT0123.CS', mode: 'open_existing' }), (e) => e.status === 404);
-  assert.ok(h.log.some((e) => e.ch === 'twilsock' && e.status === 404 && /\/v3\/Maps\/WT0123\.CS/.test(e.http)));
+  h.world.placeCall({ from: 'Ada', worker: AGENT.sid }); // offered to Alice, not accepted
+  const task = [...h.world.tasks.values()][0];
+  await assert.rejects(client.map({ id: `${task.sid}.CS`, mode: 'open_existing' }), (e) => e.status === 404);
+  h.world.accept(task.reservationSid);
+  h.sync.changed();
+  const map = await client.map({ id: `${task.sid}.CS`, mode: 'open_existing' });
+  assert.equal((await map.getItems()).items.length, 2, 'the customer and conf_status (Alice has not answered yet)');
+  await assert.rejects(map.set('x', { a: 1 }), (e) => e.status === 404);
 });
 
 test('a reconnecting client gets its queries back, with what changed while it was away', async (t) => {
