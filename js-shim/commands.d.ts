@@ -43,7 +43,7 @@ export type Event =
   | { type: 'acceptingTask'; task: string; isCall: boolean }
   | { type: 'unholding'; task: string }
   | { type: 'monitoring' }
-  | { type: 'stoppingMonitoring'; call?: string }
+  | { type: 'stoppingMonitoring' }
   | { type: 'togglingMute' }
   | { type: 'holdSettled'; task: string; target: string; error?: string }
   | { type: 'notificationAdding'; id: string }

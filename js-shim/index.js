@@ -512,7 +512,7 @@ class Host {
     before('MonitorCall', () => ({ type: 'monitoring' }));
     // Flex stops monitoring by disconnecting its active call: with several
     // calls the engine may cancel that and end the monitoring call itself.
-    const onStopMonitoring = (payload, abort) => this.beforeAction(() => ({ type: 'stoppingMonitoring', call: this.monitoringCall() }), abort);
+    const onStopMonitoring = (payload, abort) => this.beforeAction(() => ({ type: 'stoppingMonitoring' }), abort);
     Actions.addListener('beforeStopMonitoringCall', onStopMonitoring);
     this.undo.push(() => Actions.removeListener('beforeStopMonitoringCall', onStopMonitoring));
     before('ToggleMute', () => ({ type: 'togglingMute' }));
@@ -554,17 +554,6 @@ class Host {
       log('warn', `Flex's call bar outside the agent desktop may name a held call: ${errorText(e)}`);
     }
     this.onStore();
-  }
-
-  /** The agent's own monitoring call, from Flex's state: her supervisor participant in the monitored task's conference. */
-  monitoringCall() {
-    const flexState = this.manager.store.getState().flex || {};
-    const monitoring = flexState.supervisor && flexState.supervisor.callMonitoring;
-    const task = monitoring && monitoring.task;
-    const me = this.manager.workerClient && this.manager.workerClient.sid;
-    const participants = (task && task.conference && task.conference.participants) || [];
-    const mine = participants.find((p) => p && p.participantType === 'supervisor' && (!me || p.workerSid === me) && p.status !== 'left');
-    return (mine && mine.callSid) || undefined;
   }
 
   taskBySid(sid) {

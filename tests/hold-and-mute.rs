@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::World;
+use common::{SimCall, World};
 use multi_call::{FLEX_DEVICE, Command, Event, Mode, Participant, TaskSnapshot};
 
 #[test]
@@ -100,22 +100,11 @@ fn monitoring_on_a_second_line(mode: Mode) -> World {
 fn stopping_monitoring_ends_the_monitoring_call_never_the_customers() {
     for mode in [Mode::Standby, Mode::Forward] {
         let mut w = monitoring_on_a_second_line(mode);
-        let out = w.send(Event::StoppingMonitoring { call: Some("CA-monitor".into()) });
+        let out = w.send(Event::StoppingMonitoring);
         assert!(out.contains(&Command::Cancel), "{mode:?}: Flex's disconnect of its active call (A) is cancelled");
         assert!(out.contains(&Command::DisconnectCall { call: "CA-monitor".into() }), "{mode:?}: {out:?}");
         assert!(!w.calls["CA-monitor"].open);
         assert!(w.calls[&World::call_of("WR-A")].open, "{mode:?}: A's customer is still on the line");
-    }
-}
-
-#[test]
-fn stopping_monitoring_that_flex_cannot_name_ends_the_call_that_rang_after_monitor_call() {
-    for mode in [Mode::Standby, Mode::Forward] {
-        let mut w = monitoring_on_a_second_line(mode);
-        let out = w.send(Event::StoppingMonitoring { call: None });
-        assert!(out.contains(&Command::Cancel), "{mode:?}: Flex would hang up A");
-        assert!(out.contains(&Command::DisconnectCall { call: "CA-monitor".into() }), "{mode:?}: {out:?}");
-        assert!(w.calls[&World::call_of("WR-A")].open);
     }
 }
 
@@ -128,19 +117,22 @@ fn a_call_accepted_after_monitor_call_is_never_taken_for_the_monitoring_call() {
     // The supervisor accepts a transfer before the monitoring call rings.
     w.offer("WR-B");
     w.accept("WR-B");
-    let out = w.send(Event::StoppingMonitoring { call: None });
+    let out = w.send(Event::StoppingMonitoring);
     assert!(out.contains(&Command::Cancel), "Flex would hang up B");
     assert!(!out.iter().any(|c| matches!(c, Command::DisconnectCall { .. })), "no customer's call is hung up: {out:?}");
 }
 
 #[test]
-fn stopping_monitoring_on_flexs_own_device_is_left_to_flex() {
+fn monitoring_on_flexs_own_idle_device_is_left_to_flex() {
     let mut w = World::new(Mode::Standby, None);
-    let out = w.send(Event::StoppingMonitoring { call: Some("CA-monitor".into()) });
-    assert!(!out.contains(&Command::Cancel), "not on a line multi-call holds: Flex's own handling");
+    w.send(Event::Monitoring);
+    // Not on a call: Flex's own Device answers the monitoring call and makes it its active call.
+    w.send(Event::CallIncoming { device: FLEX_DEVICE, call: "CA-monitor".into(), busy: false });
+    w.calls.insert("CA-monitor".into(), SimCall { device: FLEX_DEVICE, open: true, muted: false, task: String::new() });
+    w.send(Event::CallAccepted { device: FLEX_DEVICE, call: "CA-monitor".into() });
     w.send(Event::ActiveCallChanged { call: Some("CA-monitor".into()) });
-    let out = w.send(Event::StoppingMonitoring { call: Some("CA-monitor".into()) });
-    assert!(!out.contains(&Command::Cancel), "the monitoring call is Flex's active call");
+    let out = w.send(Event::StoppingMonitoring);
+    assert!(!out.contains(&Command::Cancel), "Flex disconnects the right call itself: {out:?}");
 }
 
 #[test]

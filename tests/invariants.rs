@@ -105,7 +105,7 @@ fn run(mode: Mode, max: Option<f64>, steps: Vec<Step>) {
             }
             Step::StopMonitor => {
                 // Every call here is a customer's: stopping monitoring ends none.
-                let out = w.send(Event::StoppingMonitoring { call: None });
+                let out = w.send(Event::StoppingMonitoring);
                 assert!(!out.iter().any(|c| matches!(c, Command::DisconnectCall { .. })), "a customer's call was hung up: {out:?}");
             }
             Step::ToggleMute => {

@@ -109,11 +109,7 @@ pub enum Event {
     Monitoring,
     /// `beforeStopMonitoringCall`: Flex is about to end monitoring by
     /// disconnecting its active call.
-    StoppingMonitoring {
-        /// The monitoring call: the agent's supervisor participant in the
-        /// monitored task's conference, as Flex's own state has it.
-        call: Option<String>,
-    },
+    StoppingMonitoring,
     /// `beforeToggleMute`: the mute button acts on the active call.
     TogglingMute,
     /// A `HoldParticipant` invoked by the engine finished.

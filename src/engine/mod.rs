@@ -243,7 +243,7 @@ impl Engine {
                 self.mute_all_except(None);
                 self.hold_others(None);
             }
-            Event::StoppingMonitoring { call } => self.stop_monitoring(call),
+            Event::StoppingMonitoring => self.stop_monitoring(),
             Event::TogglingMute => {
                 // The mute button is about to unmute the active call: silence
                 // the others first so two calls are never open at once.
@@ -519,39 +519,33 @@ impl Engine {
     // ----- decisions -----
 
     /// Flex ends monitoring by disconnecting its active call, which with
-    /// several calls is the agent's own call to a customer: end the
-    /// monitoring call instead, and never hang up a call multi-call cannot
-    /// tell is the monitoring call.
-    fn stop_monitoring(&mut self, monitor: Option<String>) {
+    /// several calls is usually the agent's own call to a customer: end the
+    /// monitoring call instead (the call that rang after MonitorCall, while
+    /// it is live and no task's; Flex keeps supervisor participants out of
+    /// its tasks, so it cannot name it), and never hang up any other call.
+    fn stop_monitoring(&mut self) {
         let active = self.active.clone();
+        let monitor = self
+            .monitor_call
+            .clone()
+            .filter(|m| self.calls.get(m).is_some_and(|c| c.live) && !self.tasks.values().any(|t| t.agent_call() == Some(m.as_str())));
         match monitor {
             // Flex's active call is the monitoring call: stock behaviour is right.
             Some(m) if active.as_deref() == Some(m.as_str()) => {}
-            Some(m) if self.calls.get(&m).is_some_and(|c| c.live) => {
+            Some(m) => {
                 self.out.push(Command::Cancel);
                 self.log(Level::Info, text!("ending monitoring call ", m, ", not Flex's active call"));
                 self.out.push(Command::DisconnectCall { call: m });
             }
-            // Not on a line multi-call holds: Flex's own Device has it, or it is gone.
-            Some(_) => {}
-            // Flex cannot name it: the call that rang after MonitorCall, if it
-            // is still live and no task's.
-            None if self.monitor_call.as_deref().is_some_and(|m| {
-                self.calls.get(m).is_some_and(|c| c.live) && !self.tasks.values().any(|t| t.agent_call() == Some(m))
-            }) =>
-            {
-                let m = self.monitor_call.clone().unwrap_or_default();
-                self.stop_monitoring(Some(m));
-            }
-            // With one call this is stock Flex; with several, the active one is
-            // as likely a customer's as the monitoring call: hang up nobody.
+            // With one call this is stock Flex; with several, the active one
+            // is as likely a customer's as the monitoring call: hang up nobody.
             None => {
                 let live = self.calls.values().filter(|c| c.live).count();
                 if live > 1 && active.as_deref().is_some_and(|a| self.calls.get(a).is_some_and(|c| c.live)) {
                     self.out.push(Command::Cancel);
                     self.log(
                         Level::Warning,
-                        "stop monitoring: Flex names no monitoring call, and its active call is one of the agent's; nothing was hung up".into(),
+                        "stop monitoring: no call is known to be the monitoring call, and Flex's active call is one of the agent's; nothing was hung up".into(),
                     );
                 }
             }
