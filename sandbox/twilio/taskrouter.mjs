@@ -16,6 +16,11 @@ const HEARTBEAT_MS = 10000; // the SDK reconnects after 30 s of silence
 const LIVE = new Set(['reserved', 'assigned', 'wrapping']);
 /** World task status → reservation status. */
 const RESERVATION_STATUS = { reserved: 'pending', assigned: 'accepted', wrapping: 'wrapping', completed: 'completed', canceled: 'canceled' };
+/** A participant as the events describe it: joined or not, held, muted. */
+const participantState = (p) => `${p.status}/${p.onHold}/${p.muted}`;
+/** When, after a Participants answer, its participants' later changes are told again (twice: a loaded page is slow). */
+const RETELL_MS = [300, 2000];
+
 /** Reservation status → the event that announces it. */
 const RESERVATION_EVENT = { pending: 'reservation.created', accepted: 'reservation.accepted', wrapping: 'reservation.wrapup', completed: 'reservation.completed', canceled: 'reservation.canceled', rejected: 'reservation.rejected' };
 
@@ -121,21 +126,26 @@ export class TaskRouter {
   participantsChanged(task, told) {
     for (const p of this.conferenceOf(task)?.participants || []) {
       if (p.participantType === 'supervisor') continue;
-      const state = `${p.status}/${p.onHold}/${p.muted}`;
       const prev = told.participants.get(p.callSid);
-      if (prev && prev.state === state) continue;
-      const seq = prev ? prev.seq + 1 : 1;
-      told.participants.set(p.callSid, { state, seq });
-      let event = 'participant.modified';
-      let callback = p.onHold ? 'participant-hold' : 'participant-unhold';
-      if (!prev) [event, callback] = ['participant.added', 'participant-join'];
-      if (p.status !== 'joined') {
-        if (!prev) continue; // joined and left between two looks: nothing to tell
-        [event, callback] = ['participant.removed', 'participant-leave'];
-      } else if (prev && prev.state.split('/')[2] !== String(p.muted)) callback = p.muted ? 'participant-mute' : 'participant-unmute';
-      const raw = this.participantRaw(task, p, seq, callback);
-      this.push(task.workerSid, event, { ...raw, participant_sid: raw.sid, channel_type: 'voice' });
+      if (prev && prev.state === participantState(p)) continue;
+      this.tell(task, told, p, prev);
     }
+  }
+
+  /** One participant event for `p`, whose last announced state was `prev`. */
+  tell(task, told, p, prev) {
+    const state = participantState(p);
+    const seq = prev ? prev.seq + 1 : 1;
+    told.participants.set(p.callSid, { state, seq });
+    let event = 'participant.modified';
+    let callback = p.onHold ? 'participant-hold' : 'participant-unhold';
+    if (!prev) [event, callback] = ['participant.added', 'participant-join'];
+    if (p.status !== 'joined') {
+      if (!prev) return; // joined and left between two looks: nothing to tell
+      [event, callback] = ['participant.removed', 'participant-leave'];
+    } else if (prev && prev.state.split('/')[2] !== String(p.muted)) callback = p.muted ? 'participant-mute' : 'participant-unmute';
+    const raw = this.participantRaw(task, p, seq, callback);
+    this.push(task.workerSid, event, { ...raw, participant_sid: raw.sid, channel_type: 'voice' });
   }
 
   // ── REST ────────────────────────────────────────────────────────────────
@@ -213,9 +223,21 @@ export class TaskRouter {
       const task = this.taskOfInteraction(m[1]);
       if (!task) return fail(404, `no interaction ${m[1]}`);
       const told = this.told.get(task.sid);
-      const participants = (this.conferenceOf(task)?.participants || [])
-        .filter((p) => p.status === 'joined' && p.participantType !== 'supervisor')
-        .map((p) => this.participantRaw(task, p, told?.participants.get(p.callSid)?.seq ?? 1, 'participant-join'));
+      const listed = (this.conferenceOf(task)?.participants || []).filter((p) => p.status === 'joined' && p.participantType !== 'supervisor');
+      const then = new Map(listed.map((p) => [p, participantState(p)]));
+      if (told) {
+        // What Flex reads here it knows, announced or not. The answer and the
+        // events travel apart, and Flex may apply this answer after an event
+        // sent later (seen under load: a transferring worker who had left
+        // came back as joined for good), so whoever changed since is told again.
+        for (const p of listed) if (!told.participants.has(p.callSid)) told.participants.set(p.callSid, { state: then.get(p), seq: 1 });
+        for (const after of RETELL_MS) {
+          setTimeout(() => {
+            for (const [p, state] of then) if (participantState(p) !== state) this.tell(task, told, p, told.participants.get(p.callSid));
+          }, after);
+        }
+      }
+      const participants = listed.map((p) => this.participantRaw(task, p, told?.participants.get(p.callSid)?.seq ?? 1, 'participant-join'));
       return ok({ channel_type: 'voice', participants });
     }
     return fail(404, `the local TaskRouter has no ${method} ${url}`);
