@@ -12,10 +12,12 @@ describe('token refresh in real Flex', () => {
   after(async () => { await s?.close(); });
 
   test("Flex's refresh reaches Flex's Device and every extra Device; both calls stay up", async () => {
+    const alice = () => s.gateway.snapshot().sessions.filter((x) => x.identity === 'alice');
+    // The first token, taken before any refresh (under load Flex may refresh while the calls are set up).
+    const before = new Set(alice().map((x) => x.lastToken));
+    assert.equal(s.sandbox.settings.refreshes, 0, 'no refresh yet');
     const A = await inbound(s, 'Ada');
     const B = await transferred(s, 'Ben');
-    const alice = () => s.gateway.snapshot().sessions.filter((x) => x.identity === 'alice');
-    const before = new Set(alice().map((x) => x.lastToken));
     await until(() => s.sandbox.settings.refreshes > 0, { timeout: 60000, every: 500, what: "Flex's token refresh" });
     // Every Device's signalling session (Flex's, the one carrying B, the idle standby) moves to one new token.
     await until(() => {
