@@ -435,7 +435,11 @@ fn with_form_array_encoding(file: &str) -> String {
             }
         }
     }
-    let path = std::env::temp_dir().join(format!("multi-call-setup-{}-{file}", std::process::id()));
+    // A new name for every copy: Prism watches its file and restarts (resetting
+    // open connections) when it changes, so two tests must never share one.
+    static COPIES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COPIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("multi-call-setup-{}-{n}-{file}", std::process::id()));
     std::fs::write(&path, spec.to_string()).unwrap();
     path.display().to_string()
 }
