@@ -21,6 +21,53 @@ fn accepting_b_mutes_and_holds_a_before_b_is_answered() {
     }
 }
 
+/// Flex learns a call's participants from the Interactions API after the call
+/// connects; with a slow link the agent can accept B before A's customer is known.
+#[test]
+fn a_customer_flex_learns_of_after_the_agent_moved_on_is_held_then() {
+    for mode in [Mode::Standby, Mode::Forward] {
+        let mut w = World::new(mode, None);
+        w.offer("WR-A");
+        let known = std::mem::take(&mut w.tasks.get_mut("WR-A").unwrap().participants);
+        let snap = w.tasks["WR-A"].clone();
+        w.send(Event::TaskChanged(snap));
+        w.accept("WR-A");
+        w.offer("WR-B");
+        w.accept("WR-B");
+        assert!(w.held("WR-A").is_empty(), "{mode:?}: nothing was known to hold");
+        // A's customer (and the agent's own leg) arrive now, while the agent is on B.
+        let mut t = w.tasks["WR-A"].clone();
+        t.participants.splice(0..0, known);
+        w.tasks.insert("WR-A".into(), t.clone());
+        let out = w.send(Event::TaskChanged(t));
+        assert!(out.contains(&Command::HoldParticipant { task: "WR-A".into(), target: "CA-cust-WR-A".into() }), "{mode:?}: {out:?}");
+        assert!(!w.held("WR-A").contains(&World::call_of("WR-A")), "the agent's own leg is never held");
+        assert!(w.audible(&World::call_of("WR-B")) && !w.audible(&World::call_of("WR-A")));
+        // Held once: a later change of A does not hold it again, and B's own participants stay open.
+        let out = w.send(Event::TaskChanged(w.tasks["WR-A"].clone()));
+        assert!(!out.iter().any(|c| matches!(c, Command::HoldParticipant { .. })), "{out:?}");
+        assert!(w.held("WR-B").is_empty());
+    }
+}
+
+/// A participant the agent took off hold stays off hold: only new arrivals are held.
+#[test]
+fn a_participant_unheld_outside_multi_call_is_not_held_again() {
+    let mut w = World::new(Mode::Forward, None);
+    for t in ["WR-A", "WR-B"] {
+        w.offer(t);
+        w.accept(t);
+    }
+    assert!(w.held("WR-A").contains("CA-cust-WR-A"));
+    let mut t = w.tasks["WR-A"].clone();
+    for p in &mut t.participants {
+        p.on_hold = false;
+    }
+    w.tasks.insert("WR-A".into(), t.clone());
+    let out = w.send(Event::TaskChanged(t));
+    assert!(!out.iter().any(|c| matches!(c, Command::HoldParticipant { .. })), "{out:?}");
+}
+
 #[test]
 fn accepting_a_chat_holds_nothing() {
     let mut w = World::new(Mode::Forward, None);

@@ -91,6 +91,9 @@ pub struct Engine {
     standby_failures: u32,
     standby_given_up: bool,
     holds_in_flight: Vec<(String, String)>,
+    /// Call tasks the agent moved away from (the last hold of the others):
+    /// a participant Flex reports joining one of them later is held then.
+    away: Vec<String>,
     prompts_to_allow: u32,
     /// `MonitorCall` was invoked and its call has not rung yet.
     monitor_expected: bool,
@@ -207,10 +210,16 @@ impl Engine {
                                 && (p.worker_sid.as_deref() == Some(target) || p.call_sid.as_deref() == Some(target))
                         })
                 });
-                self.tasks.insert(task.sid.clone(), task);
+                let sid = task.sid.clone();
+                let before = self.tasks.remove(&sid);
+                self.tasks.insert(sid.clone(), task);
+                if self.away.contains(&sid) {
+                    self.hold_arrivals(&sid, before.as_ref());
+                }
             }
             Event::TaskRemoved { task } => {
                 self.tasks.remove(&task);
+                self.away.retain(|t| *t != task);
                 self.forget_holds(&|t, _| t == task);
             }
             Event::TaskSelected { task } => self.selected = task,
@@ -586,24 +595,44 @@ impl Engine {
     }
 
     /// Holds every joined, not-held participant other than the agent on
-    /// every assigned call task except `except`.
+    /// every assigned call task except `except`, and remembers those tasks.
     fn hold_others(&mut self, except: Option<&str>) {
-        for t in self.tasks.values() {
-            if !t.is_assigned_call() || Some(t.sid.as_str()) == except {
+        self.away = self
+            .tasks
+            .values()
+            .filter(|t| t.is_assigned_call() && Some(t.sid.as_str()) != except)
+            .map(|t| t.sid.clone())
+            .collect();
+        for sid in self.away.clone() {
+            self.hold_arrivals(&sid, None);
+        }
+    }
+
+    /// Holds the participants of call task `sid` that joined since `before`
+    /// (all of them without it): joined, not held, not the agent.
+    fn hold_arrivals(&mut self, sid: &str, before: Option<&TaskSnapshot>) {
+        let Some(t) = self.tasks.get(sid).filter(|t| t.is_assigned_call()) else { return };
+        let known = |target: &str| {
+            before.is_some_and(|b| {
+                b.participants.iter().any(|p| p.joined() && (p.call_sid.as_deref() == Some(target) || p.worker_sid.as_deref() == Some(target)))
+            })
+        };
+        let mut holds = Vec::new();
+        for p in t.participants.iter().filter(|p| p.joined() && !p.on_hold && !p.is_current_worker) {
+            let target = if p.kind == "worker" { &p.worker_sid } else { &p.call_sid };
+            let Some(target) = target else {
+                let message = text!("a ", p.kind, " participant on task ", t.sid, " has no sid to hold");
+                self.out.push(Command::Log { level: Level::Warning, message });
                 continue;
+            };
+            if !known(target) {
+                holds.push((t.sid.clone(), target.clone()));
             }
-            for p in t.participants.iter().filter(|p| p.joined() && !p.on_hold && !p.is_current_worker) {
-                let target = if p.kind == "worker" { &p.worker_sid } else { &p.call_sid };
-                let Some(target) = target else {
-                    let message = text!("a ", p.kind, " participant on task ", t.sid, " has no sid to hold");
-                    self.out.push(Command::Log { level: Level::Warning, message });
-                    continue;
-                };
-                let key = (t.sid.clone(), target.clone());
-                if !self.holds_in_flight.contains(&key) {
-                    self.holds_in_flight.push(key.clone());
-                    self.out.push(Command::HoldParticipant { task: key.0, target: key.1 });
-                }
+        }
+        for key in holds {
+            if !self.holds_in_flight.contains(&key) {
+                self.holds_in_flight.push(key.clone());
+                self.out.push(Command::HoldParticipant { task: key.0, target: key.1 });
             }
         }
     }
