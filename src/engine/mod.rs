@@ -6,6 +6,8 @@ pub mod event;
 pub(crate) mod text;
 mod vecmap;
 
+mod holds;
+
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -559,87 +561,6 @@ impl Engine {
                 }
             }
         }
-    }
-
-    /// Un-holding `task`: the others go silent first, then its leg opens.
-    fn unhold(&mut self, task: &str) {
-        let keep = self
-            .tasks
-            .get(task)
-            .and_then(|t| t.agent_call())
-            .filter(|c| self.is_live(c))
-            .map(str::to_string);
-        let Some(keep) = keep else { return };
-        self.mute_all_except(Some(&keep));
-        if self.calls.get(&keep).is_some_and(|c| c.muted) {
-            self.set_muted(&keep, false);
-        }
-        self.hold_others(Some(task));
-    }
-
-    /// Mutes every live, unmuted call except `keep`.
-    fn mute_all_except(&mut self, keep: Option<&str>) {
-        for (call, c) in self.calls.iter_mut() {
-            if c.live && !c.muted && Some(call.as_str()) != keep {
-                c.muted = true;
-                self.out.push(Command::MuteCall { call: call.clone(), muted: true });
-            }
-        }
-    }
-
-    fn set_muted(&mut self, call: &str, muted: bool) {
-        if let Some(c) = self.calls.get_mut(call) {
-            c.muted = muted;
-        }
-        self.out.push(Command::MuteCall { call: call.to_string(), muted });
-    }
-
-    /// Holds every joined, not-held participant other than the agent on
-    /// every assigned call task except `except`, and remembers those tasks.
-    fn hold_others(&mut self, except: Option<&str>) {
-        self.away = self
-            .tasks
-            .values()
-            .filter(|t| t.is_assigned_call() && Some(t.sid.as_str()) != except)
-            .map(|t| t.sid.clone())
-            .collect();
-        for sid in self.away.clone() {
-            self.hold_arrivals(&sid, None);
-        }
-    }
-
-    /// Holds the participants of call task `sid` that joined since `before`
-    /// (all of them without it): joined, not held, not the agent.
-    fn hold_arrivals(&mut self, sid: &str, before: Option<&TaskSnapshot>) {
-        let Some(t) = self.tasks.get(sid).filter(|t| t.is_assigned_call()) else { return };
-        let known = |target: &str| {
-            before.is_some_and(|b| {
-                b.participants.iter().any(|p| p.joined() && (p.call_sid.as_deref() == Some(target) || p.worker_sid.as_deref() == Some(target)))
-            })
-        };
-        let mut holds = Vec::new();
-        for p in t.participants.iter().filter(|p| p.joined() && !p.on_hold && !p.is_current_worker) {
-            let target = if p.kind == "worker" { &p.worker_sid } else { &p.call_sid };
-            let Some(target) = target else {
-                let message = text!("a ", p.kind, " participant on task ", t.sid, " has no sid to hold");
-                self.out.push(Command::Log { level: Level::Warning, message });
-                continue;
-            };
-            if !known(target) {
-                holds.push((t.sid.clone(), target.clone()));
-            }
-        }
-        for key in holds {
-            if !self.holds_in_flight.contains(&key) {
-                self.holds_in_flight.push(key.clone());
-                self.out.push(Command::HoldParticipant { task: key.0, target: key.1 });
-            }
-        }
-    }
-
-    /// Forgets the holds in flight that `settled(task, target)` says are done.
-    fn forget_holds(&mut self, settled: &dyn Fn(&str, &str) -> bool) {
-        self.holds_in_flight.retain(|(t, g)| !settled(t, g));
     }
 
     /// `call` no longer rings on Flex's Device.
