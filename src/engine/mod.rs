@@ -7,10 +7,11 @@ pub(crate) mod text;
 mod vecmap;
 
 mod active;
+mod devices;
 mod holds;
 mod monitoring;
 
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use text::text;
@@ -26,13 +27,8 @@ pub type DeviceId = u32;
 /// Flex's own Device, `manager.voiceClient`.
 pub const FLEX_DEVICE: DeviceId = 0;
 
-/// Attempts per forwarded call and per standby registration before giving up.
-const MAX_ATTEMPTS: u32 = 3;
 /// Ended calls remembered (to tell a stale active call from a foreign one).
 const ENDED_KEPT: usize = 64;
-
-/// Flex's notification for a second call on its busy Device.
-const SECOND_CALL_PROMPT: &str = "SecondVoiceCallIncoming";
 
 /// What an extra Device is for.
 #[derive(Clone, Debug, PartialEq)]
@@ -330,19 +326,6 @@ impl Engine {
         true
     }
 
-    fn notification_adding(&mut self, id: &str) {
-        if id != SECOND_CALL_PROMPT {
-            return;
-        }
-        if self.prompts_to_allow > 0 {
-            self.prompts_to_allow -= 1;
-            return;
-        }
-        if self.mode() == Some(Mode::Forward) && self.can_take_another() {
-            self.out.push(Command::Cancel);
-        }
-    }
-
     fn incoming(&mut self, device: DeviceId, call: String, busy: bool) {
         if core::mem::take(&mut self.monitor_expected) {
             self.monitor_call = Some(call.clone());
@@ -450,125 +433,11 @@ impl Engine {
         self.ensure_standby();
     }
 
-    fn device_failed(&mut self, device: DeviceId, code: u32, message: &str) {
-        let what = if code == 0 { message.to_string() } else { text!("error ", code, ": ", message) };
-        if device == FLEX_DEVICE {
-            self.log(Level::Info, text!("Flex's Device reported ", what));
-            return;
-        }
-        match self.devices.get(&device) {
-            None => return,
-            Some(Role::InCall(call)) => {
-                let message = text!("Device ", device, " carrying call ", call, " reported ", what);
-                return self.log(Level::Warning, message);
-            }
-            Some(_) => {}
-        }
-        // A Device that fails while standing by or taking a call is done with.
-        let Some(role) = self.devices.remove(&device) else { return };
-        self.out.push(Command::DestroyDevice { device });
-        match role {
-            Role::Standby { .. } => {
-                self.standby_failures += 1;
-                if self.standby_failures < MAX_ATTEMPTS {
-                    let after = 1000 << (self.standby_failures - 1);
-                    self.log(
-                        Level::Warning,
-                        text!("standby Device ", device, " failed (", what, "); retrying in ", after, " ms"),
-                    );
-                    self.start_timer(Timer::StandbyRetry, after);
-                } else {
-                    self.standby_given_up = true;
-                    self.log(
-                        Level::Error,
-                        text!("standby Device failed ", MAX_ATTEMPTS, " times (", what, "); no line is ready for another call"),
-                    );
-                    self.notify(
-                        "standby-failed",
-                        Level::Error,
-                        "multi-call could not prepare a line for a second call. A call sent to you while you are on a call will not ring here; reload Flex to try again.".into(),
-                    );
-                }
-            }
-            Role::Accepting(call) => {
-                self.calls.remove(&call);
-                self.log(Level::Error, text!("could not answer call ", call, " on standby Device ", device, " (", what, ")"));
-                self.notify(
-                    "answer-failed",
-                    Level::Error,
-                    "multi-call could not answer a call on a second line. The caller is still waiting; ask a colleague to take it, or end your current call.".into(),
-                );
-                self.ensure_standby();
-            }
-            Role::Forwarding(call, failures) => {
-                let attempts = failures + 1;
-                if !self.flex_ringing.contains(&call) {
-                    self.log(Level::Info, text!("forwarding call ", call, " failed (", what, "); it no longer rings"));
-                } else if attempts < MAX_ATTEMPTS {
-                    let after = 250 << (attempts - 1);
-                    self.log(
-                        Level::Warning,
-                        text!("forwarding call ", call, " failed (", what, "); retrying in ", after, " ms"),
-                    );
-                    self.start_timer(Timer::ForwardRetry(call, attempts), after);
-                } else {
-                    self.log(
-                        Level::Error,
-                        text!("could not take call ", call, " on a new Device after ", MAX_ATTEMPTS, " tries (", what, "); left to Flex's prompt"),
-                    );
-                    self.notify(
-                        "forward-failed",
-                        Level::Error,
-                        "multi-call could not take the new call on a second line. It is still ringing: answer or reject it from Flex's prompt.".into(),
-                    );
-                    self.prompts_to_allow += 1;
-                    self.out.push(Command::RestoreFlexPrompt { call });
-                }
-            }
-            Role::InCall(_) => {} // reported above; its Device stays
-        }
-    }
-
     // ----- decisions -----
 
     /// `call` no longer rings on Flex's Device.
     fn stop_ringing(&mut self, call: &str) {
         self.flex_ringing.retain(|c| c != call);
-    }
-
-    fn apply_audio_everywhere(&mut self) {
-        for &device in self.devices.keys() {
-            self.out.push(Command::ApplyAudio { device });
-        }
-    }
-
-    /// Takes `call` over on a new Device; `failures` earlier tries failed.
-    fn start_forward(&mut self, call: String, failures: u32) {
-        self.mute_all_except(None);
-        let device = self.new_device(Role::Forwarding(call.clone(), failures));
-        self.log(Level::Info, text!("taking call ", call, " over on new Device ", device));
-        self.out.push(Command::CreateDevice { device, register: false });
-        self.out.push(Command::ForwardCall { device, call });
-    }
-
-    /// Standby mode keeps exactly one idle registered Device while Flex's
-    /// Device is busy and another call fits; none otherwise (two idle
-    /// registered Devices would both ring).
-    fn ensure_standby(&mut self) {
-        if self.mode() != Some(Mode::Standby) {
-            return;
-        }
-        let retry_pending = self.timers.values().any(|t| *t == Timer::StandbyRetry);
-        let need = self.flex_busy() && self.can_take_another() && !self.standby_given_up;
-        let idle = self.standby_devices();
-        if need && idle.is_empty() && !retry_pending {
-            let device = self.new_device(Role::Standby { registered: false });
-            self.out.push(Command::CreateDevice { device, register: true });
-        }
-        let keep = if need { 1 } else { 0 };
-        for device in idle.into_iter().skip(keep) {
-            self.destroy(device);
-        }
     }
 
     // ----- helpers -----
@@ -595,19 +464,6 @@ impl Engine {
             .filter(|r| matches!(r, Role::Accepting(_) | Role::Forwarding(..)))
             .count();
         ((live + taking) as u32) < max
-    }
-
-    fn new_device(&mut self, role: Role) -> DeviceId {
-        self.next_device += 1;
-        let device = self.next_device;
-        self.devices.insert(device, role);
-        device
-    }
-
-    fn destroy(&mut self, device: DeviceId) {
-        if self.devices.remove(&device).is_some() {
-            self.out.push(Command::DestroyDevice { device });
-        }
     }
 
     fn start_timer(&mut self, purpose: Timer, after_ms: u32) {
