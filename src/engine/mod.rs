@@ -11,6 +11,7 @@ mod calls;
 mod devices;
 mod holds;
 mod monitoring;
+mod startup;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -19,7 +20,7 @@ use text::text;
 use vecmap::VecMap;
 
 use command::{Command, Level};
-use config::{Config, Mode};
+use config::Config;
 use event::{Event, TaskSnapshot};
 
 /// Identifies a Device: [`FLEX_DEVICE`] or an extra Device the engine asked for.
@@ -157,40 +158,6 @@ impl Engine {
         task.agent_call().filter(|c| self.is_live(c))
     }
 
-    // ----- start-up -----
-
-    fn start(&mut self, raw: &config::RawConfig, host: &config::HostInfo) {
-        if self.started {
-            self.log(Level::Warning, "init ran twice; the second run is ignored".into());
-            return;
-        }
-        self.started = true;
-        let report = config::read(raw, host);
-        for w in report.warnings {
-            self.log(Level::Warning, w);
-        }
-        for e in report.errors {
-            self.log(Level::Error, e);
-        }
-        if let Some(msg) = report.unworkable {
-            self.log(Level::Error, msg.clone());
-            self.notify("config", Level::Error, msg);
-        }
-        if let Some(cfg) = report.config {
-            let limit = match cfg.max_calls {
-                Some(n) => text!("at most ", n, " calls"),
-                None => "no call limit".into(),
-            };
-            let mode = match cfg.mode {
-                Mode::Standby => "standby",
-                Mode::Forward => "forward",
-            };
-            self.log(Level::Info, text!("on: ", mode, " mode, ", limit));
-            self.out.push(Command::Enable { mode: cfg.mode });
-            self.config = Some(cfg);
-        }
-    }
-
     // ----- events -----
 
     /// Handles one event; false when the active call must not be touched yet.
@@ -325,10 +292,6 @@ impl Engine {
     }
 
     // ----- helpers -----
-
-    fn mode(&self) -> Option<Mode> {
-        self.config.as_ref().map(|c| c.mode)
-    }
 
     fn start_timer(&mut self, purpose: Timer, after_ms: u32) {
         self.next_timer += 1;
