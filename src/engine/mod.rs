@@ -11,7 +11,9 @@ mod calls;
 mod devices;
 mod holds;
 mod monitoring;
+mod notifications;
 mod startup;
+mod timers;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -289,21 +291,5 @@ impl Engine {
             },
         }
         true
-    }
-
-    // ----- helpers -----
-
-    fn start_timer(&mut self, purpose: Timer, after_ms: u32) {
-        self.next_timer += 1;
-        self.timers.insert(self.next_timer, purpose);
-        self.out.push(Command::StartTimer { timer: self.next_timer, after_ms });
-    }
-
-    fn log(&mut self, level: Level, message: String) {
-        self.out.push(Command::Log { level, message });
-    }
-
-    fn notify(&mut self, id: &'static str, level: Level, message: String) {
-        self.out.push(Command::Notify { id, level, message });
     }
 }
