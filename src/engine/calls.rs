@@ -1,10 +1,10 @@
 //! The agent's calls: ringing, opening and ending, and the `max_calls` limit.
 
+use alloc::format;
 use alloc::string::String;
 
 use super::command::{Command, Level};
 use super::config::Mode;
-use super::text::text;
 use super::{Call, DeviceId, Engine, Role, FLEX_DEVICE};
 
 /// Ended calls remembered (to tell a stale active call from a foreign one).
@@ -26,12 +26,12 @@ impl Engine {
             } else if self.mode() != Some(Mode::Forward) {
                 self.log(
                     Level::Warning,
-                    text!("call ", call, " rang on Flex's busy Device; Flex's own prompt handles it"),
+                    format!("call {call} rang on Flex's busy Device; Flex's own prompt handles it"),
                 );
             } else if self.can_take_another() {
                 self.start_forward(call, 0);
             } else {
-                self.limit_reached(&text!("call ", call));
+                self.limit_reached(&format!("call {call}"));
             }
             return;
         }
@@ -39,17 +39,17 @@ impl Engine {
             Some(Role::Standby { .. }) if self.flex_busy() && self.can_take_another() => {
                 self.mute_all_except(None);
                 self.devices.insert(device, Role::Accepting(call.clone()));
-                self.log(Level::Info, text!("answering call ", call, " on standby Device ", device));
+                self.log(Level::Info, format!("answering call {call} on standby Device {device}"));
                 self.out.push(Command::AcceptCall { device, call });
             }
-            Some(Role::Standby { .. }) if self.flex_busy() => self.limit_reached(&text!("call ", call)),
+            Some(Role::Standby { .. }) if self.flex_busy() => self.limit_reached(&format!("call {call}")),
             Some(Role::Standby { .. }) => self.log(
                 Level::Info,
-                text!("call ", call, " also rang on standby Device ", device, "; Flex's own Device answers it"),
+                format!("call {call} also rang on standby Device {device}; Flex's own Device answers it"),
             ),
             _ => self.log(
                 Level::Warning,
-                text!("call ", call, " rang on Device ", device, ", which is not waiting for one; ignored"),
+                format!("call {call} rang on Device {device}, which is not waiting for one; ignored"),
             ),
         }
     }
@@ -59,12 +59,12 @@ impl Engine {
         let max = self.config.as_ref().and_then(|c| c.max_calls).unwrap_or(0);
         self.log(
             Level::Warning,
-            text!(what, " not taken: already at max_calls (", max, "); nothing is held"),
+            format!("{what} not taken: already at max_calls ({max}); nothing is held"),
         );
         self.notify(
             "limit",
             Level::Warning,
-            text!("You already have ", max, " calls, the most multi-call allows here. End one to take another; the new call is left to Flex."),
+            format!("You already have {max} calls, the most multi-call allows here. End one to take another; the new call is left to Flex."),
         );
     }
 
@@ -82,7 +82,7 @@ impl Engine {
                 _ => {
                     self.log(
                         Level::Warning,
-                        text!("call ", call, " opened on Device ", device, ", which was not taking it; ignored"),
+                        format!("call {call} opened on Device {device}, which was not taking it; ignored"),
                     );
                     return;
                 }

@@ -2,12 +2,11 @@
 //! that decide which mode can work.
 
 use wording::describe;
+use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use serde::Serialize;
-
-use super::text::text;
 
 /// A configuration value as the host found it, before validation.
 #[derive(Clone, Debug, PartialEq)]
@@ -101,7 +100,7 @@ pub fn read(raw: &RawConfig, host: &HostInfo) -> ConfigReport {
         Raw::Absent | Raw::Null => return report,
         Raw::Object => {}
         ref other => {
-            report.errors.push(text!(PATH, " must be an object like { \"enabled\": true }, found ", describe(other), "; multi-call stays off"));
+            report.errors.push(format!("{PATH} must be an object like {{ \"enabled\": true }}, found {}; multi-call stays off", describe(other)));
             return report;
         }
     }
@@ -112,16 +111,16 @@ pub fn read(raw: &RawConfig, host: &HostInfo) -> ConfigReport {
         match (key.as_str(), value) {
             (_, Raw::Absent) => {}
             ("enabled", Raw::Bool(b)) => enabled = *b,
-            ("enabled", v) => report.errors.push(text!(PATH, ".enabled must be true or false, found ", describe(v))),
+            ("enabled", v) => report.errors.push(format!("{PATH}.enabled must be true or false, found {}", describe(v))),
             ("mode", Raw::Text(t)) if t == "auto" => wanted = Wanted::Auto,
             ("mode", Raw::Text(t)) if t == "standby" => wanted = Wanted::Standby,
             ("mode", Raw::Text(t)) if t == "forward" => wanted = Wanted::Forward,
-            ("mode", v) => report.errors.push(text!(PATH, ".mode must be \"auto\", \"standby\" or \"forward\", found ", describe(v))),
+            ("mode", v) => report.errors.push(format!("{PATH}.mode must be \"auto\", \"standby\" or \"forward\", found {}", describe(v))),
             ("max_calls", Raw::Number(n)) if whole(*n) && *n >= 2.0 && *n <= 1000.0 => {
                 max_calls = Some(*n as u32)
             }
-            ("max_calls", v) => report.errors.push(text!(PATH, ".max_calls must be a whole number from 2 to 1000 (leave it out for no limit), found ", describe(v))),
-            (other, _) => report.warnings.push(text!(PATH, ".", other, " is not a multi-call setting and is ignored (known: enabled, mode, max_calls)")),
+            ("max_calls", v) => report.errors.push(format!("{PATH}.max_calls must be a whole number from 2 to 1000 (leave it out for no limit), found {}", describe(v))),
+            (other, _) => report.warnings.push(format!("{PATH}.{other} is not a multi-call setting and is ignored (known: enabled, mode, max_calls)")),
         }
     }
     if !report.errors.is_empty() {
@@ -136,7 +135,7 @@ pub fn read(raw: &RawConfig, host: &HostInfo) -> ConfigReport {
         Raw::Absent | Raw::Null => true,
         Raw::Bool(b) => *b,
         v => {
-            report.errors.push(text!(AIWB, " must be true or false, found ", describe(v), "; multi-call stays off"));
+            report.errors.push(format!("{AIWB} must be true or false, found {}; multi-call stays off", describe(v)));
             return report;
         }
     };
@@ -160,14 +159,14 @@ pub fn read(raw: &RawConfig, host: &HostInfo) -> ConfigReport {
         Wanted::Auto => Mode::Standby,
     };
     let sdk = match (&host.sdk_version, &host.flex_version) {
-        (Some(sdk), _) => text!("Voice SDK ", sdk),
-        (None, Some(flex)) => text!("Flex UI ", flex),
+        (Some(sdk), _) => format!("Voice SDK {sdk}"),
+        (None, Some(flex)) => format!("Flex UI {flex}"),
         (None, None) => "an unknown Flex UI version".into(),
     };
     report.unworkable = match mode {
-        Mode::Standby if aiwb => Some(text!("multi-call is off: standby mode needs ", AIWB, " set to false in the Flex configuration (ui_attributes), otherwise Flex's own Device answers every call; set it to false, or use mode \"forward\" on Flex UI 2.8 or later")),
-        Mode::Forward if !connect_token => Some(text!("multi-call is off: forward mode needs Flex UI 2.8 or later (Voice SDK 2.11+ with connectToken), this page has ", sdk, "; use mode \"standby\" with ", AIWB, " set to false")),
-        Mode::Forward if !aiwb => Some(text!("multi-call is off: forward mode needs Flex's Device to see a second call, but ", AIWB, " is false; remove that setting, or use mode \"standby\"")),
+        Mode::Standby if aiwb => Some(format!("multi-call is off: standby mode needs {AIWB} set to false in the Flex configuration (ui_attributes), otherwise Flex's own Device answers every call; set it to false, or use mode \"forward\" on Flex UI 2.8 or later")),
+        Mode::Forward if !connect_token => Some(format!("multi-call is off: forward mode needs Flex UI 2.8 or later (Voice SDK 2.11+ with connectToken), this page has {sdk}; use mode \"standby\" with {AIWB} set to false")),
+        Mode::Forward if !aiwb => Some(format!("multi-call is off: forward mode needs Flex's Device to see a second call, but {AIWB} is false; remove that setting, or use mode \"standby\"")),
         _ => None,
     };
     if report.unworkable.is_none() {
@@ -209,9 +208,9 @@ fn version_at_least(version: Option<&str>, major: u32, minor: u32) -> bool {
 }
 
 mod wording {
+    use alloc::format;
     use alloc::string::String;
 
-    use super::text;
     use super::Raw;
 
     /// Names a raw value for an error message: its kind and, when short, itself.
@@ -219,10 +218,10 @@ mod wording {
         match v {
             Raw::Absent => "nothing".into(),
             Raw::Null => "null".into(),
-            Raw::Bool(b) => text!("the boolean ", if *b { "true" } else { "false" }),
-            Raw::Number(n) if super::whole(*n) && *n > -1e15 && *n < 1e15 => text!("the number ", *n as i64),
+            Raw::Bool(b) => format!("the boolean {}", if *b { "true" } else { "false" }),
+            Raw::Number(n) if super::whole(*n) && *n > -1e15 && *n < 1e15 => format!("the number {}", *n as i64),
             Raw::Number(_) => "a fractional number".into(),
-            Raw::Text(t) if t.len() <= 40 => text!("the string \"", t, "\""),
+            Raw::Text(t) if t.len() <= 40 => format!("the string \"{t}\""),
             Raw::Text(_) => "a long string".into(),
             Raw::Array => "an array".into(),
             Raw::Object => "an object".into(),

@@ -1,10 +1,10 @@
 //! Extra Devices: the standby line, forwarding (taking a call over from Flex's Device), retries.
 
+use alloc::format;
 use alloc::string::{String, ToString};
 
 use super::command::{Command, Level};
 use super::config::Mode;
-use super::text::text;
 use super::{DeviceId, Engine, Role, Timer, FLEX_DEVICE};
 
 /// Attempts per forwarded call and per standby registration before giving up.
@@ -27,15 +27,15 @@ impl Engine {
     }
 
     pub(super) fn device_failed(&mut self, device: DeviceId, code: u32, message: &str) {
-        let what = if code == 0 { message.to_string() } else { text!("error ", code, ": ", message) };
+        let what = if code == 0 { message.to_string() } else { format!("error {code}: {message}") };
         if device == FLEX_DEVICE {
-            self.log(Level::Info, text!("Flex's Device reported ", what));
+            self.log(Level::Info, format!("Flex's Device reported {what}"));
             return;
         }
         match self.devices.get(&device) {
             None => return,
             Some(Role::InCall(call)) => {
-                let message = text!("Device ", device, " carrying call ", call, " reported ", what);
+                let message = format!("Device {device} carrying call {call} reported {what}");
                 return self.log(Level::Warning, message);
             }
             Some(_) => {}
@@ -50,14 +50,14 @@ impl Engine {
                     let after = 1000 << (self.standby_failures - 1);
                     self.log(
                         Level::Warning,
-                        text!("standby Device ", device, " failed (", what, "); retrying in ", after, " ms"),
+                        format!("standby Device {device} failed ({what}); retrying in {after} ms"),
                     );
                     self.start_timer(Timer::StandbyRetry, after);
                 } else {
                     self.standby_given_up = true;
                     self.log(
                         Level::Error,
-                        text!("standby Device failed ", MAX_ATTEMPTS, " times (", what, "); no line is ready for another call"),
+                        format!("standby Device failed {MAX_ATTEMPTS} times ({what}); no line is ready for another call"),
                     );
                     self.notify(
                         "standby-failed",
@@ -68,7 +68,7 @@ impl Engine {
             }
             Role::Accepting(call) => {
                 self.calls.remove(&call);
-                self.log(Level::Error, text!("could not answer call ", call, " on standby Device ", device, " (", what, ")"));
+                self.log(Level::Error, format!("could not answer call {call} on standby Device {device} ({what})"));
                 self.notify(
                     "answer-failed",
                     Level::Error,
@@ -79,18 +79,18 @@ impl Engine {
             Role::Forwarding(call, failures) => {
                 let attempts = failures + 1;
                 if !self.flex_ringing.contains(&call) {
-                    self.log(Level::Info, text!("forwarding call ", call, " failed (", what, "); it no longer rings"));
+                    self.log(Level::Info, format!("forwarding call {call} failed ({what}); it no longer rings"));
                 } else if attempts < MAX_ATTEMPTS {
                     let after = 250 << (attempts - 1);
                     self.log(
                         Level::Warning,
-                        text!("forwarding call ", call, " failed (", what, "); retrying in ", after, " ms"),
+                        format!("forwarding call {call} failed ({what}); retrying in {after} ms"),
                     );
                     self.start_timer(Timer::ForwardRetry(call, attempts), after);
                 } else {
                     self.log(
                         Level::Error,
-                        text!("could not take call ", call, " on a new Device after ", MAX_ATTEMPTS, " tries (", what, "); left to Flex's prompt"),
+                        format!("could not take call {call} on a new Device after {MAX_ATTEMPTS} tries ({what}); left to Flex's prompt"),
                     );
                     self.notify(
                         "forward-failed",
@@ -115,7 +115,7 @@ impl Engine {
     pub(super) fn start_forward(&mut self, call: String, failures: u32) {
         self.mute_all_except(None);
         let device = self.new_device(Role::Forwarding(call.clone(), failures));
-        self.log(Level::Info, text!("taking call ", call, " over on new Device ", device));
+        self.log(Level::Info, format!("taking call {call} over on new Device {device}"));
         self.out.push(Command::CreateDevice { device, register: false });
         self.out.push(Command::ForwardCall { device, call });
     }

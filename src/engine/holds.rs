@@ -1,11 +1,11 @@
 //! Holding the agent's other calls: mutes, holds in flight, the `away` tasks, un-holding.
 
-use alloc::string::{String, ToString};
+use alloc::format;
+use alloc::string::ToString;
 use alloc::vec::Vec;
 
 use super::command::{Command, Level};
 use super::event::TaskSnapshot;
-use super::text::text;
 use super::Engine;
 
 impl Engine {
@@ -69,7 +69,7 @@ impl Engine {
         for p in t.participants.iter().filter(|p| p.joined() && !p.on_hold && !p.is_current_worker) {
             let target = if p.kind == "worker" { &p.worker_sid } else { &p.call_sid };
             let Some(target) = target else {
-                let message = text!("a ", p.kind, " participant on task ", t.sid, " has no sid to hold");
+                let message = format!("a {} participant on task {} has no sid to hold", p.kind, t.sid);
                 self.out.push(Command::Log { level: Level::Warning, message });
                 continue;
             };

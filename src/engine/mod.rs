@@ -15,10 +15,10 @@ mod notifications;
 mod startup;
 mod timers;
 
+use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use text::text;
 use vecmap::VecMap;
 
 use command::{Command, Level};
@@ -207,7 +207,7 @@ impl Engine {
                 if is_call && self.calls.values().any(|c| c.live) && !self.can_take_another() {
                     // No line is left for this call: holding the others would
                     // silence the agent for a call that cannot arrive here.
-                    self.limit_reached(&text!("task ", task));
+                    self.limit_reached(&format!("task {task}"));
                 } else if is_call {
                     self.mute_all_except(None);
                     self.hold_others(Some(&task));
@@ -234,7 +234,7 @@ impl Engine {
                 if let Some(reason) = error {
                     self.log(
                         Level::Warning,
-                        text!("could not hold participant ", target, " on task ", task, if reason.is_empty() { "" } else { ": " }, reason),
+                        format!("could not hold participant {target} on task {task}{}{reason}", if reason.is_empty() { "" } else { ": " }),
                     );
                     self.notify(
                         "hold-failed",

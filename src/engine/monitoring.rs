@@ -1,9 +1,8 @@
 //! Supervisor monitoring: which call stopping it ends.
 
-use alloc::string::String;
+use alloc::format;
 
 use super::command::{Command, Level};
-use super::text::text;
 use super::Engine;
 
 impl Engine {
@@ -23,7 +22,7 @@ impl Engine {
             Some(m) if active.as_deref() == Some(m.as_str()) => {}
             Some(m) => {
                 self.out.push(Command::Cancel);
-                self.log(Level::Info, text!("ending monitoring call ", m, ", not Flex's active call"));
+                self.log(Level::Info, format!("ending monitoring call {m}, not Flex's active call"));
                 self.out.push(Command::DisconnectCall { call: m });
             }
             // With one call this is stock Flex; with several, the active one

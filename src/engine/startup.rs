@@ -1,10 +1,9 @@
 //! Start-up: the configuration, read once, and the mode it chose.
 
-use alloc::string::String;
+use alloc::format;
 
 use super::command::{Command, Level};
 use super::config::{self, Mode};
-use super::text::text;
 use super::Engine;
 
 impl Engine {
@@ -27,14 +26,14 @@ impl Engine {
         }
         if let Some(cfg) = report.config {
             let limit = match cfg.max_calls {
-                Some(n) => text!("at most ", n, " calls"),
+                Some(n) => format!("at most {n} calls"),
                 None => "no call limit".into(),
             };
             let mode = match cfg.mode {
                 Mode::Standby => "standby",
                 Mode::Forward => "forward",
             };
-            self.log(Level::Info, text!("on: ", mode, " mode, ", limit));
+            self.log(Level::Info, format!("on: {mode} mode, {limit}"));
             self.out.push(Command::Enable { mode: cfg.mode });
             self.config = Some(cfg);
         }
