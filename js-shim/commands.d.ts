@@ -1,7 +1,8 @@
 // The commands the engine returns (src/engine/command.rs, serialized with
-// `#[serde(tag = "type", rename_all = "camelCase")]`, written as JSON text by
-// src/wire.rs: variant names are camelCase, field names stay snake_case).
-// `Host.run` in index.js switches over exactly these.
+// `#[serde(tag = "type", rename_all = "camelCase")]`, made into objects by
+// serde-wasm-bindgen: variant names are camelCase, field names stay snake_case).
+// `Host.run` in index.js switches over exactly these; `startTimer` stays in
+// the binding (src/wasm/), which arms the timer itself.
 
 type Level = 'info' | 'warning' | 'error';
 type Mode = 'standby' | 'forward';
@@ -22,11 +23,11 @@ export type Command =
   | { type: 'setActiveCall'; call: string }
   | { type: 'clearActiveCall' }
   | { type: 'updateToken'; device: number }
-  | { type: 'applyAudio'; device: number }
-  | { type: 'startTimer'; timer: number; after_ms: number };
+  | { type: 'applyAudio'; device: number };
 
-// The events index.js sends (`Host.feed`, `JSON.stringify`d into the wasm's
+// The events index.js sends (`Host.feed`, plain objects into the wasm's
 // `handle`; read by src/decode.rs). Absent or null fields are none / false / 0.
+// `timerFired` comes from the binding, through the `wake` function.
 type Raw = null | boolean | number | string | unknown[] | Record<string, unknown>;
 
 export interface Participant {

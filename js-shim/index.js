@@ -1,12 +1,12 @@
 // multi-call's Flex wiring. It only subscribes to Flex, copies plain
 // snapshots into the engine and carries out the commands the engine returns;
-// every decision is made in Rust (src/engine). Events go in as
-// `{ type, ...fields }` objects (JSON text; the shapes are in src/decode.rs)
-// and commands come back as JSON (src/engine/command.rs); `commands.d.ts` is
+// every decision is made in Rust (src/engine). Events go in as plain
+// `{ type, ...fields }` objects (the shapes are in src/decode.rs) and
+// commands come back as objects (src/engine/command.rs); `commands.d.ts` is
 // the command and event unions (kept in step by hand).
 
-import { initSync, Plugin as Engine } from '../target/bindgen/multi_call.js';
-import wasmText, { wasmSize } from '../target/bindgen/wasm-bytes.js';
+import { initSync, Plugin as Engine, panicked } from '../target/bindgen/multi_call.js';
+import wasmBase64 from '../target/bindgen/wasm-bytes.js';
 import { addCallsColumn } from './teams-view.js';
 import { followActiveCall } from './live-comms-bar.js';
 
@@ -22,13 +22,17 @@ const sidOf = (call) => call && call.parameters && call.parameters.CallSid;
 /** A `deviceFailed` event; `err.code` is the Twilio error code when there is one. */
 const failed = (device, message, err) => ({ type: 'deviceFailed', device, message, code: (err && err.code) >>> 0 });
 
-/** The inlined wasm as bytes. btoa + fromBase64 are native and take ~0.2 ms;
- * a charCodeAt loop over the Latin-1 string takes 2-9 ms in a cold page. */
-function wasmBytes() {
-  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(btoa(wasmText));
-  const bytes = new Uint8Array(wasmText.length);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = wasmText.charCodeAt(i);
-  return bytes;
+/** The inlined wasm (deflated, then base64; see scripts/build.mjs) as bytes. */
+async function wasmBytes() {
+  let packed;
+  if (typeof Uint8Array.fromBase64 === 'function') packed = Uint8Array.fromBase64(wasmBase64);
+  else {
+    const text = atob(wasmBase64);
+    packed = new Uint8Array(text.length);
+    for (let i = 0; i < packed.length; i++) packed[i] = text.charCodeAt(i);
+  }
+  const inflated = new Blob([packed]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return new Uint8Array(await new Response(inflated).arrayBuffer());
 }
 
 const AUDIO_LIST_WAIT_MS = 5000; // longest an apply waits for a new Device to list the audio devices
@@ -75,18 +79,23 @@ class MultiCallPlugin {
   }
 
   async init(flex, manager) {
-    // The wasm is a Latin-1 string in a UTF-8 file: read with another
-    // charset its length changes, and the bytes would not compile.
-    if (wasmText.length !== wasmSize) {
-      log('error', 'could not start: this script was read with the wrong character set. ' +
-        'Serve plugin-multi-call.js as UTF-8 (Content-Type: application/javascript; charset=utf-8). ' +
+    if (typeof DecompressionStream !== 'function') {
+      log('error', 'could not start: this browser has no DecompressionStream (Chrome 80, Firefox 113, Safari 16.4 and later have it). ' +
         'Flex keeps working with one call at a time.');
+      return;
+    }
+    let bytes;
+    try {
+      bytes = await wasmBytes();
+    } catch (e) {
+      log('error', `could not start: the embedded engine could not be unpacked (${errorText(e)}); ` +
+        'the file may have been altered in transit. Flex keeps working with one call at a time.');
       return;
     }
     try {
       // Compile off the main thread's critical path, then instantiate: the
       // glue's own async loader (fetch, streaming, MIME checks) is not needed.
-      initSync({ module: await WebAssembly.compile(wasmBytes()) });
+      initSync({ module: await WebAssembly.compile(bytes) });
     } catch (e) {
       log('error', `could not start: the browser refused to compile WebAssembly (${errorText(e)}). ` +
         "If this Flex page sets a Content-Security-Policy, add 'wasm-unsafe-eval' to script-src. " +
@@ -126,7 +135,8 @@ class Host {
     this.pendingPrompt = undefined;
     this.holds = undefined; // holds started by the before-listener running now
     this.taskSigs = new Map();
-    this.engine = new Engine();
+    // The binding arms the engine's timers and hands their events back here.
+    this.engine = new Engine((event) => this.feed(event));
   }
 
   get voice() {
@@ -150,19 +160,12 @@ class Host {
 
   // ----- events in -----
 
-  /** Runs one event (an object, or its JSON text), queues its commands and carries them out. */
+  /** Runs one event (a plain object), queues its commands and carries them out. */
   feed(event) {
     if (this.dead) return [];
-    let text;
-    try {
-      text = typeof event === 'string' ? event : JSON.stringify(event);
-    } catch (e) {
-      log('error', `ignored a malformed Flex payload (${event && event.type}): ${errorText(e)}`);
-      return [];
-    }
     let cmds;
     try {
-      cmds = JSON.parse(this.engine.handle(text)); // the engine returns its commands as JSON text
+      cmds = this.engine.handle(event);
     } catch (e) {
       this.fault(e);
       return [];
@@ -226,8 +229,13 @@ class Host {
   /** A fault in multi-call itself: remove every hook, keep calls, say so once. */
   fault(e) {
     if (this.dead) return;
-    log('error', `turned itself off after an internal error (${errorText(e)}). ` +
-      'Flex keeps working with one call at a time; calls already on extra lines continue until they end.');
+    // A panic in the engine has said what failed on the console already.
+    let reported = false;
+    try { reported = panicked(); } catch (_) { /* the wasm is unusable: report here */ }
+    if (!reported) {
+      log('error', `turned itself off after an internal error (${errorText(e)}). ` +
+        'Flex keeps working with one call at a time; calls already on extra lines continue until they end.');
+    }
     this.disable();
     try {
       this.notify('fault', 'error', 'multi-call stopped after an internal error. Your calls continue; new calls work one at a time. Reload Flex to restore multi-call.');
@@ -315,10 +323,6 @@ class Host {
       }
       case 'applyAudio':
         return this.applyAudio(c.device);
-      case 'startTimer':
-        // Time is an input: the engine asks, the shim arms and reports back.
-        setTimeout(() => this.feed({ type: 'timerFired', timer: c.timer }), c.after_ms);
-        return undefined;
       default:
         return log('warn', `unknown command ${c.type}`);
     }
@@ -574,11 +578,11 @@ class Host {
     const seen = new Set();
     for (const [sid, task] of tasks) {
       seen.add(sid);
-      // The event's JSON text is the signature, and is what the engine reads.
-      const sig = JSON.stringify(this.snapshot(sid, task));
+      const snap = this.snapshot(sid, task);
+      const sig = JSON.stringify(snap);
       if (this.taskSigs.get(sid) === sig) continue;
       this.taskSigs.set(sid, sig);
-      this.feed(sig);
+      this.feed(snap);
     }
     for (const sid of [...this.taskSigs.keys()]) {
       if (!seen.has(sid)) {

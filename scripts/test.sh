@@ -11,8 +11,9 @@ bash scripts/bootstrap.sh
 echo "== native: engine scenarios, property tests, setup tool"
 cargo test --workspace --locked
 
-echo "== build: dist/plugin-multi-call.js and the real Flex UI bundle"
-node scripts/build.mjs
+echo "== build: dist/plugin-multi-call.js (fails over the 36 KB gzipped budget), the fault-injection test bundle, the real Flex UI bundle"
+node scripts/build.mjs --check
+node scripts/build.mjs --fault-injection
 node scripts/build-flex.mjs
 
 echo "== local Twilio: Sync and twilsock with the real SDK clients"

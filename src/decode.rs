@@ -1,26 +1,60 @@
-//! Events from JSON text: the shim's `JSON.stringify({ type, ...fields })`.
+//! Events from the shim's plain objects: `{ type, ...fields }`.
 //!
 //! Each event is an object whose `type` is the [`Event`] variant in
 //! camelCase and whose fields are the variant's fields in camelCase
-//! (`{"type":"callIncoming","device":0,"call":"CA…","busy":true}`). A wrong
-//! shape is an error naming the field, never a guess.
+//! (`{ type: 'callIncoming', device: 0, call: 'CA…', busy: true }`). A wrong
+//! shape is an error naming the field, never a guess. The rules are pure
+//! Rust over [`Source`]: the binding reads JS values through it with js-sys,
+//! and the tests read JSON values.
 
+use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
 
-use crate::engine::text::text;
-use crate::json::{parse, Json};
 use crate::{Event, HostInfo, Participant, Raw, RawConfig, TaskSnapshot};
 
+/// What one value from the host is, with its content when it is a scalar.
+#[derive(Debug, PartialEq)]
+pub enum Kind {
+    /// `undefined` (a missing field reads as this too).
+    Absent,
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Num(f64),
+    /// A string.
+    Text(String),
+    /// An array.
+    Array,
+    /// An object (or anything else that is not one of the above).
+    Object,
+}
+
+/// A value from the host, read one field at a time.
+pub trait Source: Sized {
+    /// What this value is.
+    fn kind(&self) -> Kind;
+    /// Field `key` of this object (an absent value if there is none).
+    fn field(&self, key: &str) -> Self;
+    /// The items of this array.
+    fn items(&self) -> Vec<Self>;
+    /// The own keys and values of this object, in order.
+    fn entries(&self) -> Vec<(String, Self)>;
+}
+
 /// Reads one event; the error says what was wrong with it.
-pub fn event(input: &str) -> Result<Event, String> {
-    let v = parse(input).map_err(|at| text!("event is not JSON (at byte ", at as u32, ")"))?;
-    let kind = match v.get("type") {
-        Some(Json::Str(k)) => k.as_str(),
+pub fn event<S: Source>(v: &S) -> Result<Event, String> {
+    if !matches!(v.kind(), Kind::Object) {
+        return Err("event is not an object".into());
+    }
+    let kind = match v.field("type").kind() {
+        Kind::Text(k) => k,
         _ => return Err("event has no \"type\" string".into()),
     };
-    let f = Fields { v: &v, at: kind, wrong: Cell::new(None) };
+    let f = Fields { v, at: &kind, wrong: Cell::new(None) };
     let event = if kind == "start" { start(&f) } else { other(&f)? };
     f.result(event)
 }
@@ -30,39 +64,42 @@ pub fn event(input: &str) -> Result<Event, String> {
 
 /// The `start` event.
 #[inline(never)]
-fn start(f: &Fields<'_>) -> Event {
-    let feature = f.v.get("feature");
-    let entries = match feature {
-        Some(Json::Obj(e)) => e.iter().map(|(k, x)| (k.clone(), raw(Some(x)))).collect(),
+fn start<S: Source>(f: &Fields<'_, S>) -> Event {
+    let feature = f.v.field("feature");
+    let root = raw(&feature);
+    let entries = match root {
+        Raw::Object => feature.entries().into_iter().map(|(k, x)| (k, raw(&x))).collect(),
         _ => Vec::new(),
     };
     Event::Start {
-        config: RawConfig { root: raw(feature), entries },
+        config: RawConfig { root, entries },
         host: HostInfo {
             flex_version: f.text("flexVersion"),
             sdk_version: f.text("sdkVersion"),
             device_class: f.flag("deviceClass"),
-            allow_incoming_while_busy: raw(f.v.get("allowIncomingWhileBusy")),
+            allow_incoming_while_busy: raw(&f.v.field("allowIncomingWhileBusy")),
         },
     }
 }
 
 /// Every event but `start`.
 #[inline(never)]
-fn other(f: &Fields<'_>) -> Result<Event, String> {
+fn other<S: Source>(f: &Fields<'_, S>) -> Result<Event, String> {
     let (v, kind) = (f.v, f.at);
     Ok(match kind {
         "taskChanged" => {
-            let participants = match v.get("participants") {
-                None | Some(Json::Null) => Vec::new(),
-                Some(Json::Arr(list)) => {
-                    let mut out = Vec::with_capacity(list.len());
-                    for (i, p) in list.iter().enumerate() {
-                        out.push(participant(p, i as u32)?);
+            let list = v.field("participants");
+            let participants = match list.kind() {
+                Kind::Absent | Kind::Null => Vec::new(),
+                Kind::Array => {
+                    let items = list.items();
+                    let mut out = Vec::with_capacity(items.len());
+                    for (i, p) in items.iter().enumerate() {
+                        out.push(participant(p, i)?);
                     }
                     out
                 }
-                Some(_) => return Err(text!(kind, ".participants must be an array")),
+                _ => return Err(format!("{kind}.participants must be an array")),
             };
             Event::TaskChanged(TaskSnapshot {
                 sid: f.need("sid"),
@@ -95,14 +132,14 @@ fn other(f: &Fields<'_>) -> Result<Event, String> {
         "tokenUpdated" => Event::TokenUpdated,
         "audioDevicesChanged" => Event::AudioDevicesChanged,
         "timerFired" => Event::TimerFired { timer: f.num("timer") },
-        other => return Err(text!("unknown event type \"", other, "\"")),
+        other => return Err(format!("unknown event type \"{other}\"")),
     })
 }
 
-fn participant(p: &Json, index: u32) -> Result<Participant, String> {
-    let at = text!("participants[", index, "]");
-    if !matches!(p, Json::Obj(_)) {
-        return Err(text!(at, " must be an object"));
+fn participant<S: Source>(p: &S, index: usize) -> Result<Participant, String> {
+    let at = format!("participants[{index}]");
+    if !matches!(p.kind(), Kind::Object) {
+        return Err(format!("{at} must be an object"));
     }
     let f = Fields { v: p, at: &at, wrong: Cell::new(None) };
     let participant = Participant {
@@ -112,8 +149,8 @@ fn participant(p: &Json, index: u32) -> Result<Participant, String> {
         status: f.text("status").unwrap_or_default(),
         is_current_worker: f.flag("isCurrentWorker"),
         on_hold: f.flag("onHold"),
-        sequence: match p.get("sequenceNumber") {
-            Some(Json::Num(n)) => *n,
+        sequence: match p.field("sequenceNumber").kind() {
+            Kind::Num(n) => n,
             _ => 0.0,
         },
     };
@@ -121,29 +158,28 @@ fn participant(p: &Json, index: u32) -> Result<Participant, String> {
 }
 
 /// A configuration value as found; a missing key is [`Raw::Absent`].
-fn raw(v: Option<&Json>) -> Raw {
-    match v {
-        None => Raw::Absent,
-        Some(Json::Null) => Raw::Null,
-        Some(Json::Bool(b)) => Raw::Bool(*b),
-        Some(Json::Num(n)) => Raw::Number(*n),
-        Some(Json::Str(s)) => Raw::Text(s.clone()),
-        Some(Json::Arr(_)) => Raw::Array,
-        Some(Json::Obj(_)) => Raw::Object,
+fn raw<S: Source>(v: &S) -> Raw {
+    match v.kind() {
+        Kind::Absent => Raw::Absent,
+        Kind::Null => Raw::Null,
+        Kind::Bool(b) => Raw::Bool(b),
+        Kind::Num(n) => Raw::Number(n),
+        Kind::Text(s) => Raw::Text(s),
+        Kind::Array => Raw::Array,
+        Kind::Object => Raw::Object,
     }
 }
 
 /// Typed reads of one object's fields. A read of the wrong type gives a
 /// default and remembers the first such field; [`Fields::result`] then
-/// turns it into the error (`at.key must be …`). No early returns: each would
-/// carry its own drop code for the fields read so far.
-struct Fields<'a> {
-    v: &'a Json,
+/// turns it into the error (`at.key must be …`).
+struct Fields<'a, S> {
+    v: &'a S,
     at: &'a str,
     wrong: Cell<Option<(&'static str, &'static str)>>,
 }
 
-impl Fields<'_> {
+impl<S: Source> Fields<'_, S> {
     fn fail<T: Default>(&self, key: &'static str, what: &'static str) -> T {
         if self.wrong.get().is_none() {
             self.wrong.set(Some((key, what)));
@@ -155,16 +191,16 @@ impl Fields<'_> {
     fn result<T>(&self, value: T) -> Result<T, String> {
         match self.wrong.get() {
             None => Ok(value),
-            Some((key, what)) => Err(text!(self.at, ".", key, " must be ", what)),
+            Some((key, what)) => Err(format!("{}.{key} must be {what}", self.at)),
         }
     }
 
     /// A string that may be absent or null.
     fn text(&self, key: &'static str) -> Option<String> {
-        match self.v.get(key) {
-            None | Some(Json::Null) => None,
-            Some(Json::Str(s)) => Some(s.clone()),
-            Some(_) => self.fail(key, "a string"),
+        match self.v.field(key).kind() {
+            Kind::Absent | Kind::Null => None,
+            Kind::Text(s) => Some(s),
+            _ => self.fail(key, "a string"),
         }
     }
 
@@ -178,19 +214,19 @@ impl Fields<'_> {
 
     /// A boolean; absent or null is false.
     fn flag(&self, key: &'static str) -> bool {
-        match self.v.get(key) {
-            None | Some(Json::Null) => false,
-            Some(Json::Bool(b)) => *b,
-            Some(_) => self.fail(key, "true or false"),
+        match self.v.field(key).kind() {
+            Kind::Absent | Kind::Null => false,
+            Kind::Bool(b) => b,
+            _ => self.fail(key, "true or false"),
         }
     }
 
     /// A whole number from 0 to 2^32 - 1; absent or null is 0.
     fn num(&self, key: &'static str) -> u32 {
-        match self.v.get(key) {
-            None | Some(Json::Null) => 0,
-            Some(Json::Num(n)) if *n >= 0.0 && *n <= u32::MAX as f64 && *n == (*n as u32) as f64 => *n as u32,
-            Some(_) => self.fail(key, "a whole number from 0 to 4294967295"),
+        match self.v.field(key).kind() {
+            Kind::Absent | Kind::Null => 0,
+            Kind::Num(n) if n >= 0.0 && n <= u32::MAX as f64 && n == (n as u32) as f64 => n as u32,
+            _ => self.fail(key, "a whole number from 0 to 4294967295"),
         }
     }
 }
@@ -199,8 +235,43 @@ impl Fields<'_> {
 mod tests {
     use alloc::vec;
 
-    use super::event;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    use super::{Kind, Source};
     use crate::{Event, Participant, Raw, TaskSnapshot};
+
+    /// JSON stands in for the JS objects the binding reads; `None` is `undefined`.
+    struct J(Option<serde_json::Value>);
+
+    impl Source for J {
+        fn kind(&self) -> Kind {
+            use serde_json::Value as V;
+            match &self.0 {
+                None => Kind::Absent,
+                Some(V::Null) => Kind::Null,
+                Some(V::Bool(b)) => Kind::Bool(*b),
+                Some(V::Number(n)) => Kind::Num(n.as_f64().unwrap()),
+                Some(V::String(s)) => Kind::Text(s.clone()),
+                Some(V::Array(_)) => Kind::Array,
+                Some(V::Object(_)) => Kind::Object,
+            }
+        }
+        fn field(&self, key: &str) -> Self {
+            J(self.0.as_ref().and_then(|v| v.get(key)).cloned())
+        }
+        fn items(&self) -> Vec<Self> {
+            self.0.as_ref().and_then(|v| v.as_array()).map(|a| a.iter().map(|x| J(Some(x.clone()))).collect()).unwrap_or_default()
+        }
+        fn entries(&self) -> Vec<(String, Self)> {
+            let object = self.0.as_ref().and_then(|v| v.as_object());
+            object.map(|m| m.iter().map(|(k, v)| (k.clone(), J(Some(v.clone())))).collect()).unwrap_or_default()
+        }
+    }
+
+    fn event(text: &str) -> Result<Event, String> {
+        super::event(&J(Some(serde_json::from_str(text).unwrap())))
+    }
 
     #[test]
     fn start_carries_the_raw_feature_and_host_facts() {
@@ -269,8 +340,9 @@ mod tests {
     #[test]
     fn a_wrong_shape_names_the_field() {
         for (text, why) in [
-            ("{", "event is not JSON (at byte 1)"),
-            ("[]", "event has no \"type\" string"),
+            ("[]", "event is not an object"),
+            ("7", "event is not an object"),
+            ("{}", "event has no \"type\" string"),
             (r#"{"type":"jump"}"#, "unknown event type \"jump\""),
             (r#"{"type":"taskRemoved"}"#, "taskRemoved.task must be a string"),
             (r#"{"type":"callEnded","device":-1,"call":"CA1"}"#, "callEnded.device must be a whole number from 0 to 4294967295"),

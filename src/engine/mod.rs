@@ -3,7 +3,6 @@
 pub mod command;
 pub mod config;
 pub mod event;
-pub(crate) mod text;
 mod vecmap;
 
 mod active;

@@ -2,12 +2,15 @@
 // wasm blocked by CSP, faults inside hooks: stock Flex keeps working, the agent is told,
 // calls are never dropped, logs are prefixed and carry no token.
 // Why the double: a Device that Flex re-creates, registrations that keep failing, a CSP without
-// wasm-unsafe-eval, a wrong charset, malformed payloads and faults inside hooks cannot be produced in real
+// wasm-unsafe-eval, a bundle served with another charset, malformed payloads and faults inside hooks cannot be produced in real
 // Flex on demand. In real Flex: a signalling drop (scenarios.mjs) and a takeover whose microphone fails
 // (forward-failure.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openFlex, uiAttributes, bundleExists, liveExtra, extraDevices, checkStep, checkConsole, summary } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 let srv, browser;
 before(async () => { srv = await startServer(); browser = await launch(); });
@@ -116,20 +119,19 @@ test('CSP without wasm-unsafe-eval: one clear [multi-call] error, no hooks left,
   } finally { await h.close(); }
 });
 
-test('the bundle served with the wrong charset: one clear [multi-call] error naming UTF-8, stock Flex works', { skip }, async () => {
-  const h = await openFlex(browser, srv.origin, { plugin: '/dist/plugin-multi-call.js?charset=windows-1252', config: uiAttributes('forward') });
-  try {
-    const errs = mcErrors(h);
-    assert.equal(errs.length, 1, `expected one [multi-call] error: ${JSON.stringify(h.consoleLines)}`);
-    assert.match(errs[0].text, /character set/);
-    assert.match(errs[0].text, /UTF-8/);
-    const s = await h.snap();
-    assert.equal(s.listeners.allActions, 0, 'no hooks installed');
-    await h.offerCall('WR1'); await h.acceptCall('WR1');
-    await h.offerCall('WR2'); await h.invoke('AcceptTask', { sid: 'WR2' });
-    await h.until((x) => x.notifications.some((n) => n.id === 'SecondVoiceCallIncoming'), { what: 'stock SecondVoiceCallIncoming' });
-  } finally { await h.close(); }
-});
+for (const charset of ['windows-1252', 'iso-8859-1', 'shift_jis']) {
+  test(`the bundle served as ${charset}: ASCII only, multi-call starts and takes a second call`, { skip }, async () => {
+    const h = await openFlex(browser, srv.origin, { plugin: `/dist/plugin-multi-call.js?charset=${charset}`, config: uiAttributes('forward') });
+    try {
+      await h.until((x) => x.listeners.allActions > 0, { what: 'multi-call hooks installed' });
+      await h.offerCall('WR1'); await h.acceptCall('WR1');
+      await h.offerCall('WR2'); const b = await h.acceptCall('WR2');
+      assert.ok(b.callSid, `the second call never connected: ${JSON.stringify(h.consoleLines)}`);
+      checkStep(assert, await h.snap(), `served as ${charset}`);
+      assert.deepEqual(mcErrors(h), []);
+    } finally { await h.close(); }
+  });
+}
 
 test('odd payloads and unknown tasks: no listener throws into Flex\'s action pipeline', { skip }, async () => {
   const h = await openFlex(browser, srv.origin, { config: uiAttributes('forward') });
@@ -201,5 +203,34 @@ test('a fault inside a hook: caught, one clear error, hooks removed, stock Flex 
       assert.equal(s.liveCalls.length, 2, `second call lost: ${JSON.stringify(summary(s))}`);
     }
     checkConsole(assert, h, s.tokens);
+  } finally { await h.close(); }
+});
+
+// A panic cannot be caused from outside: the engine is total over its inputs.
+// The fault-injection build (scripts/build.mjs --fault-injection) panics on task WRpanic.
+const FAULT_BUNDLE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'target', 'fault-injection', 'plugin-multi-call.js');
+test('a panic in the engine: one error naming it, multi-call off, the call kept, stock Flex takes the next call', {
+  skip: skip || (!fs.existsSync(FAULT_BUNDLE) && 'no fault-injection bundle (node scripts/build.mjs --fault-injection)'),
+}, async () => {
+  const h = await openFlex(browser, srv.origin, { plugin: '/target/fault-injection/plugin-multi-call.js', config: uiAttributes('forward') });
+  try {
+    await h.offerCall('WR1'); const a = await h.acceptCall('WR1');
+    await h.run((D) => D.addTask({ sid: 'WRpanic', status: 'accepted', taskStatus: 'assigned', participants: [] }));
+    await h.until(() => mcErrors(h).length > 0, { what: 'the panic reported' });
+    await h.sleep(300);
+    const errs = mcErrors(h);
+    assert.equal(errs.length, 1, `expected one [multi-call] error: ${JSON.stringify(h.consoleLines)}`);
+    assert.match(errs[0].text, /turned itself off after an internal error/);
+    assert.match(errs[0].text, /fault injected by a test \(task WRpanic\)/, 'the error names what failed');
+    assert.match(errs[0].text, /src\/wasm\/mod\.rs/, 'the error says where');
+    let s = await h.snap();
+    assert.equal(s.listeners.allActions, 0, 'hooks left after the panic');
+    assert.ok(s.notifications.some((n) => /multi-call/i.test(n.id)), `the agent was not told: ${JSON.stringify(s.notifications)}`);
+    assert.ok(s.liveCalls.some((c) => c.callSid === a.callSid), 'the call in progress was dropped');
+    // Stock Flex: the next call gets Flex's own second-call prompt.
+    await h.offerCall('WR2'); await h.invoke('AcceptTask', { sid: 'WR2' });
+    s = await h.until((x) => x.notifications.some((n) => n.id === 'SecondVoiceCallIncoming'), { what: 'stock SecondVoiceCallIncoming' });
+    assert.deepEqual(s.listenerErrors, []);
+    assert.equal(h.pageErrors.length, 0, h.pageErrors.join('\n'));
   } finally { await h.close(); }
 });
