@@ -1,0 +1,159 @@
+// Flex hooks: where Flex events come in. Action listeners, the Redux store
+// (task snapshots, selection, Flex's active call) and the events they feed;
+// notifications and holds are carried out through Flex's own API.
+import { PROMPT, log, errorText, sidOf } from './util.js';
+import { addCallsColumn } from './teams-view.js';
+import { followActiveCall } from './live-comms-bar.js';
+
+/** Host methods for Flex's actions, store and notifications (mixed into `Host`). */
+export const flexHooks = {
+  enable() {
+    const { flex, manager } = this;
+    const { Actions, Notifications } = flex;
+    const before = (name, handler) => {
+      const fn = (payload) => this.beforeAction(() => handler(payload || {}));
+      Actions.addListener(`before${name}`, fn);
+      this.undo.push(() => Actions.removeListener(`before${name}`, fn));
+    };
+    const sid = (p) => p.sid || (p.task && p.task.sid);
+    before('AcceptTask', (p) => {
+      const task = p.task || this.taskBySid(p.sid);
+      return { type: 'acceptingTask', task: sid(p) || '', isCall: !!(task && flex.TaskHelper.isCallTask(task)) };
+    });
+    before('SelectTask', (p) => ({ type: 'taskSelected', task: sid(p) }));
+    before('UnholdCall', (p) => ({ type: 'unholding', task: sid(p) || '' }));
+    before('UnholdParticipant', (p) => ({ type: 'unholding', task: sid(p) || '' }));
+    before('MonitorCall', () => ({ type: 'monitoring' }));
+    // Flex stops monitoring by disconnecting its active call: with several
+    // calls the engine may cancel that and end the monitoring call itself.
+    const onStopMonitoring = (payload, abort) => this.beforeAction(() => ({ type: 'stoppingMonitoring' }), abort);
+    Actions.addListener('beforeStopMonitoringCall', onStopMonitoring);
+    this.undo.push(() => Actions.removeListener('beforeStopMonitoringCall', onStopMonitoring));
+    before('ToggleMute', () => ({ type: 'togglingMute' }));
+
+    const onNotification = this.guard((n, cancel) => {
+      if (!n || n.id !== PROMPT || this.dead) return;
+      this.pendingPrompt = n.context;
+      const cmds = this.feed({ type: 'notificationAdding', id: n.id });
+      if (cmds.some((c) => c.type === 'cancel')) cancel();
+    });
+    Notifications.addListener('beforeAddNotification', onNotification);
+    this.undo.push(() => Notifications.removeListener('beforeAddNotification', onNotification));
+
+    if (manager.events && manager.events.addListener) {
+      const onToken = this.guard((p) => {
+        if (p && typeof p.token === 'string') this.latestToken = p.token;
+        this.feed({ type: 'tokenUpdated' });
+      });
+      manager.events.addListener('tokenUpdated', onToken);
+      this.undo.push(() => manager.events.removeListener && manager.events.removeListener('tokenUpdated', onToken));
+    }
+
+    this.attachFlexDevice(manager.voiceClient);
+    const unsubscribe = manager.store.subscribe(this.guard(() => this.onStore()));
+    this.undo.push(unsubscribe);
+    // Flex may replace its Device without any store change.
+    const timer = setInterval(this.guard(() => this.checkFlexDevice()), 500);
+    this.undo.push(() => clearInterval(timer));
+    this.undo.push(() => this.attachFlexDevice(undefined));
+
+    try {
+      this.undo.push(addCallsColumn(flex, manager));
+    } catch (e) {
+      log('warn', `teams view calls column not replaced: ${errorText(e)}`);
+    }
+    try {
+      this.undo.push(followActiveCall(flex, manager));
+    } catch (e) {
+      log('warn', `Flex's call bar outside the agent desktop may name a held call: ${errorText(e)}`);
+    }
+    this.onStore();
+  },
+
+  taskBySid(sid) {
+    const state = this.manager.store.getState();
+    const tasks = state.flex && state.flex.worker && state.flex.worker.tasks;
+    return (tasks && tasks.get && tasks.get(sid)) ||
+      (this.flex.TaskHelper && this.flex.TaskHelper.getTaskByTaskSid && this.flex.TaskHelper.getTaskByTaskSid(sid));
+  },
+
+  /** Copies what changed in Redux into the engine. */
+  onStore() {
+    if (this.dead) return;
+    this.checkFlexDevice();
+    const flexState = this.manager.store.getState().flex || {};
+    const tasks = (flexState.worker && flexState.worker.tasks) || new Map();
+    // Every change, not only a new tasks Map: a task's conference (its
+    // participants) can change in place. The signature skips unchanged tasks.
+    const seen = new Set();
+    for (const [sid, task] of tasks) {
+      seen.add(sid);
+      const snap = this.snapshot(sid, task);
+      const sig = JSON.stringify(snap);
+      if (this.taskSigs.get(sid) === sig) continue;
+      this.taskSigs.set(sid, sig);
+      this.feed(snap);
+    }
+    for (const sid of [...this.taskSigs.keys()]) {
+      if (!seen.has(sid)) {
+        this.taskSigs.delete(sid);
+        this.feed({ type: 'taskRemoved', task: sid });
+      }
+    }
+    const selected = (flexState.view && flexState.view.selectedTaskSid) || undefined;
+    if (selected !== this.lastSelected) {
+      this.lastSelected = selected;
+      this.feed({ type: 'taskSelected', task: selected });
+    }
+    const active = sidOf(flexState.phone && flexState.phone.activeCall);
+    if (active !== this.lastActive) {
+      this.lastActive = active;
+      this.feed({ type: 'activeCallChanged', call: active });
+    }
+  },
+
+  /** A task's `taskChanged` event: Flex's participant fields are prototype getters, copied out. */
+  snapshot(sid, task) {
+    const conf = task.conference;
+    const participants = ((conf && conf.participants) || []).map((p) => ({
+      callSid: p.callSid,
+      workerSid: p.workerSid,
+      participantType: p.participantType,
+      status: p.status,
+      isCurrentWorker: p.isCurrentWorker,
+      onHold: p.onHold,
+      sequenceNumber: p.mediaProperties ? p.mediaProperties.sequenceNumber : undefined,
+    }));
+    const status = task.taskStatus || (task.status === 'accepted' ? 'assigned' : task.status) || '';
+    return { type: 'taskChanged', sid, isCall: !!this.flex.TaskHelper.isCallTask(task), status, participants };
+  },
+
+  notify(id, level, message) {
+    const { Notifications, NotificationType } = this.flex;
+    if (!Notifications) return;
+    const key = `multi-call-${id}`;
+    const strings = this.manager.strings;
+    if (strings && !strings[key]) strings[key] = message;
+    const registered = Notifications.registeredNotifications;
+    if (!(registered && registered.get && registered.get(key))) {
+      const types = NotificationType || {};
+      Notifications.registerNotification({
+        id: key,
+        content: strings ? key : message,
+        type: (level === 'error' ? types.error : level === 'warning' ? types.warning : types.information) || level,
+        timeout: level === 'error' ? 0 : 10000,
+        closeButton: true,
+      });
+    }
+    Notifications.showNotification(key);
+  },
+
+  hold(taskSid, targetSid) {
+    const task = this.taskBySid(taskSid);
+    const settle = (error) => this.feed({ type: 'holdSettled', task: taskSid, target: targetSid, error });
+    const p = Promise.resolve()
+      .then(() => this.flex.Actions.invokeAction('HoldParticipant', { task, targetSid }))
+      .then(() => settle(undefined), (e) => settle(errorText(e)));
+    if (this.holds) this.holds.push(p); // a before-listener waits for these
+  },
+};
