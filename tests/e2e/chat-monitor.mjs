@@ -37,7 +37,7 @@ export function chatAndMonitoring(mode) {
 
       const bobs = await s.customer.evaluate(() => customerPanel.place('+15550109 (Bob\'s)', 'bob'));
       await until(() => s.desktop.locator('[data-action="monitor"]').count(), { what: 'team list' });
-      await s.desktop.locator('[data-action="monitor"]').first().click();
+      await s.desktop.locator('[data-action="monitor"]').first().dispatchEvent('click'); // see desk.mjs click
       await until(() => onHold(s, A.callSid) && onHold(s, B.callSid), { what: `both customers held for monitoring${why()}` });
       await until(async () => (await callInfo(s, A.leg)).muted && (await callInfo(s, B.leg)).muted, { what: 'both legs muted' });
       const monitor = await until(() => [...s.gateway.legs.values()].find((l) => l.kind === 'monitor' && l.customerCallSid === bobs && l.state === 'answered'),

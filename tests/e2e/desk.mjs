@@ -24,7 +24,9 @@ const taskOf = (s, callSid) => [...s.gateway.world.tasks.values()]
 
 /** The desktop's button on a task card. */
 export async function click(s, reservationSid, action) {
-  await s.desktop.locator(`[data-task="${reservationSid}"] [data-action="${action}"]`).click();
+  // One click event, not a mouse-down and -up: the debugging desktop rebuilds its
+  // buttons on every change, and under load a rebuild between the two swallowed the click.
+  await s.desktop.locator(`[data-task="${reservationSid}"] [data-action="${action}"]`).dispatchEvent('click');
 }
 
 /** Accept the reservation for this customer call and wait until the agent's leg is live. */
