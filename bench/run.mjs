@@ -288,7 +288,7 @@ function render(r) {
       '  deflates 6% smaller than zlib\'s level 9 (25.9 vs 27.5 KB).',
       '- Kept: lol_alloc\'s free list instead of std\'s dlmalloc (7 KB less wasm code, 3.6 KB gzipped in the bundle); binaryen keeping',
       '  single-caller functions (`--one-caller-inline-max-function-size 30`, about 0.6 KB).',
-      '- std with a panic hook that logs one console error (web-sys) and turns the plugin off: about 3 KB raw more than `no_std` with a',
+      '- std with a panic hook that logs one console error (web-sys) and sets `panicked()` for the shim: about 3 KB raw more than `no_std` with a',
       '  trapping panic handler. std\'s panic machinery and serde-wasm-bindgen link `core::fmt` anyway, so the engine\'s `format!`',
       '  messages cost nothing more (the wasm went from 64.5 to 62.7 KB raw when its hand-written formatting went).',
       '- Events are read with js-sys (`Reflect`, `Array`, `Object`; `src/wasm/read.rs`), not `serde_wasm_bindgen::from_value`, whose',
