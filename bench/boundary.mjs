@@ -4,8 +4,14 @@ import { startServer, launchChromium, stats } from './lib.mjs';
 
 export const BUDGET_US = 50;
 export const SIZES = [1, 10, 50, 200];
+const EVENTS = ['select', 'accept', 'unhold', 'ended'];
 
-export async function boundary({ samples = 2000, warmup = 300 } = {}) {
+/**
+ * `revisions`: name -> the folder on the bench server holding that build's
+ * `target/bindgen/` (`` for this tree). Returns name -> figures; the
+ * budget is checked for each.
+ */
+export async function boundary({ samples = 2000, warmup = 300, revisions = { after: '' } } = {}) {
   const srv = await startServer();
   const browser = await launchChromium();
   try {
@@ -15,16 +21,20 @@ export async function boundary({ samples = 2000, warmup = 300 } = {}) {
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${srv.origin}/bench/pages/boundary.html`);
     await page.waitForFunction(() => window.boundaryReady || null, null, { timeout: 10000 }).catch(() => { throw new Error(`boundary page did not load: ${errors.join('; ')}`); });
-    const r = await page.evaluate((o) => window.runBoundary(o), { sizes: SIZES, samples, warmup });
-    const out = { samples, crossOriginIsolated: r.crossOriginIsolated, timerResolutionUs: r.timerResolutionUs, events: {} };
-    for (const [ev, bySize] of Object.entries(r.results)) {
-      out.events[ev] = {};
-      for (const [n, v] of Object.entries(bySize)) out.events[ev][n] = stats(v);
+    const revs = Object.entries(revisions).map(([name, dir]) => ({ name, glue: `${dir}/target/bindgen/multi_call.js`, wasm: `${dir}/target/bindgen/multi_call_bg.wasm` }));
+    const r = await page.evaluate((o) => window.runBoundary(o), { revisions: revs, sizes: SIZES, samples, warmup });
+    const all = {};
+    for (const [name, byEvent] of Object.entries(r.results)) {
+      const out = { samples, crossOriginIsolated: r.crossOriginIsolated, timerResolutionUs: r.timerResolutionUs, boundary: r.boundaries[name], events: {} };
+      for (const [ev, bySize] of Object.entries(byEvent)) {
+        out.events[ev] = {};
+        for (const [n, v] of Object.entries(bySize)) out.events[ev][n] = stats(v);
+      }
+      out.budgetUs = BUDGET_US;
+      out.pass = EVENTS.every((e) => out.events[e][50].trimmedMean <= BUDGET_US);
+      all[name] = out;
     }
-    const at50 = ['select', 'accept', 'unhold', 'ended'].map((e) => out.events[e][50].trimmedMean);
-    out.budgetUs = BUDGET_US;
-    out.pass = at50.every((m) => m <= BUDGET_US);
-    return out;
+    return all;
   } finally {
     await browser.close();
     await srv.close();

@@ -29,7 +29,7 @@ export function machine() {
   let chromium = sh(CHROMIUM, ['--version']);
   return {
     cpu,
-    cores: os.cpus().length,
+    cores: Number(sh('nproc', [])) || os.cpus().length,
     memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,

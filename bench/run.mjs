@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark of issue 4, a table on stdout, BENCHMARKS.md.
 //
-//   node bench/run.mjs                  everything (~5 minutes on 2 cores)
+//   node bench/run.mjs                  everything (~6 minutes on 2 cores)
 //   node bench/run.mjs --quick          fewer iterations (a smoke run; figures are noisier)
-//   node bench/run.mjs --check-payload  build, print the payload, exit 1 when over 20 KB gzipped
+//   node bench/run.mjs --before=REV     also build git revision REV with its own scripts/build.mjs and measure
+//                                       its payload, start-up and boundary in the same run, beside this tree's
+//   node bench/run.mjs --check-payload  build, print the payload, exit 1 when over 36 KB gzipped
+//   node bench/run.mjs --check-payload --no-build   the same on the bundle already built (npm test's form)
 //   node bench/run.mjs --only=payload,startup,decisions,boundary,calls
 //   node bench/run.mjs --no-build       use the dist/ and target/bindgen/ already built
 //   node bench/run.mjs --no-write       do not rewrite BENCHMARKS.md
+//   node bench/run.mjs --note=TEXT      a line about the machine for BENCHMARKS.md (e.g. other work running)
 //   node bench/run.mjs --only=none --no-build   re-render BENCHMARKS.md from target/bench/all.json
 //
 // Timing budgets are checked and reported (PASS/FAIL), never turned into an
@@ -14,6 +18,7 @@
 // target/bench/*.json.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT, OUT, machine, save, load } from './lib.mjs';
 import { payload } from './payload.mjs';
@@ -22,9 +27,10 @@ import { boundary, SIZES } from './boundary.mjs';
 
 const args = process.argv.slice(2);
 const has = (f) => args.includes(f);
+const value = (name) => (args.find((a) => a.startsWith(`--${name}=`)) || '').slice(name.length + 3);
 const quick = has('--quick');
-const only = (args.find((a) => a.startsWith('--only=')) || '').slice(7).split(',').filter(Boolean);
-const want = (name) => (has('--check-payload') ? name === 'payload' : !only.length || only.includes(name));
+const only = value('only').split(',').filter(Boolean);
+const want = (name) => !only.length || only.includes(name);
 const EVENTS = ['select', 'accept', 'unhold', 'ended'];
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
@@ -32,61 +38,126 @@ const ms = (n) => (n === undefined || n === null || Number.isNaN(n) ? '–' : `$
 const us = (n) => (n === undefined || n === null || Number.isNaN(n) ? '–' : n < 1 ? `${(n * 1000).toFixed(0)} ns` : n >= 1000 ? `${(n / 1000).toFixed(2)} ms` : `${n.toFixed(n < 10 ? 2 : 1)} µs`);
 const verdict = (ok) => (ok === undefined ? 'not measured' : ok ? 'PASS' : 'FAIL');
 const step = (s) => console.error(`\n# bench: ${s}`);
+// Its output goes to stderr with the progress: stdout is the summary table.
+const build = (root) => execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: ['ignore', 2, 'inherit'] });
+
+/** One line, as scripts/build.mjs prints it. */
+function payloadLine(p) {
+  const wasm = p.packing === 'latin1' ? `wasm ${kb(p.wasm.raw)} raw, ${kb(p.wasm.literalRaw)} as a Latin-1 string literal`
+    : `wasm ${kb(p.wasm.raw)} raw, ${kb(p.wasm.deflated)} deflated, ${kb(p.wasm.literalRaw)} as base64`;
+  return `${p.file}: ${kb(p.raw)} raw, ${kb(p.gzip)} gzipped; ${wasm}; JS ${kb(p.js.raw)} raw, ${kb(p.js.gzip)} gzipped`;
+}
+
+// The size gate (scripts/test.sh): nothing else measured, nothing written.
+if (has('--check-payload')) {
+  if (!has('--no-build')) build(ROOT);
+  const p = await payload(ROOT, { modules: false });
+  console.log(`${payloadLine(p)}; budget ${kb(p.budgetGzip)} gzipped: ${verdict(p.pass)}`);
+  if (!p.pass) console.error(`payload budget exceeded: ${p.gzip} > ${p.budgetGzip} bytes gzipped`);
+  process.exit(p.pass ? 0 : 1);
+}
 
 const results = load('all') || {};
-results.machine = machine();
-results.quick = quick;
-
-if (!has('--no-build')) {
-  step('building dist/plugin-multi-call.js (node scripts/build.mjs)');
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+const rerender = only.includes('none');
+if (!rerender || !results.machine) {
+  // The load average before this run starts any work: other work on the machine.
+  results.machine = { ...machine(), loadBefore: os.loadavg(), note: value('note') || undefined };
+  results.quick = quick;
 }
 
-if (want('payload')) {
-  step('1. payload');
-  results.payload = await payload();
-  const p = results.payload;
-  console.error(`dist/plugin-multi-call.js: ${p.raw} B raw, ${p.gzip} B gzipped; budget ${p.budgetGzip} B gzipped: ${verdict(p.pass)}`);
-  if (has('--check-payload')) {
-    await save('payload', p);
-    if (!p.pass) console.error(`payload budget exceeded: ${p.gzip} > ${p.budgetGzip} bytes gzipped`);
-    process.exit(p.pass ? 0 : 1);
+// `--before=REV`: that revision, built in a git worktree under target/bench/
+// by its own scripts/build.mjs (a revision's bench page and build script go
+// with its boundary), and removed at the end. Its cargo target dir is a link
+// to target/bench/before-cargo/, which is kept, so the next run builds faster.
+const BEFORE = path.join(OUT, 'before');
+const BEFORE_URL = '/target/bench/before';
+const beforeRev = value('before');
+const git = (...a) => execFileSync('git', ['-C', ROOT, ...a], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+function removeBefore() {
+  for (const link of ['node_modules', 'target']) fs.rmSync(path.join(BEFORE, link), { force: true });
+  if (git('worktree', 'list', '--porcelain').split('\n').includes(`worktree ${BEFORE}`)) git('worktree', 'remove', '--force', BEFORE);
+  fs.rmSync(BEFORE, { recursive: true, force: true });
+}
+if (beforeRev) {
+  const commit = git('rev-parse', '--verify', `${beforeRev}^{commit}`);
+  results.before = { rev: beforeRev, commit: commit.slice(0, 7), subject: git('log', '-1', '--format=%s', commit) };
+} else if (!rerender) {
+  delete results.before; // figures of another run are not "the same run"
+}
+
+try {
+  if (!has('--no-build')) {
+    step('building dist/plugin-multi-call.js (node scripts/build.mjs)');
+    build(ROOT);
   }
-}
+  if (beforeRev) {
+    step(`building ${beforeRev} (${results.before.commit}) in target/bench/before (its own node scripts/build.mjs)`);
+    removeBefore(); // one left by an interrupted run
+    git('worktree', 'add', '--detach', BEFORE, results.before.commit);
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(BEFORE, 'node_modules'));
+    fs.mkdirSync(path.join(OUT, 'before-cargo'), { recursive: true });
+    fs.symlinkSync(path.join(OUT, 'before-cargo'), path.join(BEFORE, 'target'));
+    build(BEFORE);
+  }
 
-if (want('startup')) {
-  step(`2. start-up (${quick ? 10 : 30} fresh page loads)`);
-  results.startup = await startup({ loads: quick ? 10 : 30 });
-  console.error(`start-up median ${ms(results.startup.total.median)}: ${verdict(results.startup.pass)}`);
-}
+  if (want('payload')) {
+    step('1. payload');
+    results.payload = await payload();
+    console.error(`${payloadLine(results.payload)}; budget ${kb(results.payload.budgetGzip)} gzipped: ${verdict(results.payload.pass)}`);
+    if (beforeRev) {
+      results.before.payload = await payload(BEFORE);
+      console.error(`before (${beforeRev}): ${payloadLine(results.before.payload)}`);
+    } else if (results.before) delete results.before.payload;
+  }
 
-if (want('decisions')) {
-  step('3a. decision time, native (cargo bench --bench decisions, criterion)');
-  const env = { ...process.env, ...(quick ? { MC_BENCH_QUICK: '1' } : {}) };
-  const r = spawnSync('cargo', ['bench', '--locked', '--bench', 'decisions', '--', '--noplot'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  fs.mkdirSync(OUT, { recursive: true });
-  fs.writeFileSync(path.join(OUT, 'criterion.txt'), r.stdout || '');
-  if (r.status !== 0) throw new Error(`cargo bench failed (${r.status}); see target/bench/criterion.txt`);
-  const native = {};
-  for (const ev of EVENTS) {
-    native[ev] = {};
-    for (const n of SIZES) {
-      const dir = path.join(ROOT, 'target', 'criterion', ev, String(n), 'new');
-      const est = JSON.parse(fs.readFileSync(path.join(dir, 'estimates.json'), 'utf8'));
-      const sample = JSON.parse(fs.readFileSync(path.join(dir, 'sample.json'), 'utf8'));
-      const per = sample.times.map((t, i) => t / sample.iters[i]);
-      native[ev][n] = { meanNs: est.mean.point_estimate, medianNs: est.median.point_estimate, stdDevNs: est.std_dev.point_estimate,
-        sampleMinNs: Math.min(...per), sampleMaxNs: Math.max(...per), iterations: sample.iters.reduce((a, b) => a + b, 0) };
+  if (want('startup')) {
+    step(`2. start-up (${quick ? 10 : 30} fresh page loads${beforeRev ? ` each, taking turns with ${beforeRev}'s` : ''})`);
+    const bundles = { after: '/dist/plugin-multi-call.js', ...(beforeRev ? { before: `${BEFORE_URL}/dist/plugin-multi-call.js` } : {}) };
+    const r = await startup({ loads: quick ? 10 : 30, bundles });
+    results.startup = r.after;
+    console.error(`start-up median ${ms(r.after.total.median)}: ${verdict(r.after.pass)}`);
+    if (beforeRev) {
+      results.before.startup = r.before;
+      console.error(`before (${beforeRev}): start-up median ${ms(r.before.total.median)}`);
+    } else if (results.before) delete results.before.startup;
+  }
+
+  if (want('decisions')) {
+    step('3a. decision time, native (cargo bench --bench decisions, criterion)');
+    const env = { ...process.env, ...(quick ? { MC_BENCH_QUICK: '1' } : {}) };
+    const r = spawnSync('cargo', ['bench', '--locked', '--bench', 'decisions', '--', '--noplot'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    fs.mkdirSync(OUT, { recursive: true });
+    fs.writeFileSync(path.join(OUT, 'criterion.txt'), r.stdout || '');
+    if (r.status !== 0) throw new Error(`cargo bench failed (${r.status}); see target/bench/criterion.txt`);
+    const native = {};
+    for (const ev of EVENTS) {
+      native[ev] = {};
+      for (const n of SIZES) {
+        const dir = path.join(ROOT, 'target', 'criterion', ev, String(n), 'new');
+        const est = JSON.parse(fs.readFileSync(path.join(dir, 'estimates.json'), 'utf8'));
+        const sample = JSON.parse(fs.readFileSync(path.join(dir, 'sample.json'), 'utf8'));
+        const per = sample.times.map((t, i) => t / sample.iters[i]);
+        native[ev][n] = { meanNs: est.mean.point_estimate, medianNs: est.median.point_estimate, stdDevNs: est.std_dev.point_estimate,
+          sampleMinNs: Math.min(...per), sampleMaxNs: Math.max(...per), iterations: sample.iters.reduce((a, b) => a + b, 0) };
+      }
     }
+    results.native = native;
+    console.error(`native at 50 tasks: ${EVENTS.map((e) => `${e} ${us(native[e][50].meanNs / 1000)}`).join(', ')}`);
   }
-  results.native = native;
-  console.error(`native at 50 tasks: ${EVENTS.map((e) => `${e} ${us(native[e][50].meanNs / 1000)}`).join(', ')}`);
-}
 
-if (want('boundary')) {
-  step('3b. decision time through the wasm boundary (headless Chromium)');
-  results.boundary = await boundary({ samples: quick ? 500 : 3000, warmup: quick ? 100 : 500 });
-  console.error(`boundary at 50 tasks (mean): ${EVENTS.map((e) => `${e} ${us(results.boundary.events[e][50].trimmedMean)}`).join(', ')}: ${verdict(results.boundary.pass)}`);
+  if (want('boundary')) {
+    step(`3b. decision time through the wasm boundary (headless Chromium${beforeRev ? `, taking turns with ${beforeRev}'s` : ''})`);
+    const r = await boundary({ samples: quick ? 500 : 3000, warmup: quick ? 100 : 500, revisions: { after: '', ...(beforeRev ? { before: BEFORE_URL } : {}) } });
+    results.boundary = r.after;
+    const at50 = (b) => EVENTS.map((e) => `${e} ${us(b.events[e][50].trimmedMean)}`).join(', ');
+    console.error(`boundary at 50 tasks (mean): ${at50(r.after)}: ${verdict(r.after.pass)}`);
+    if (beforeRev) {
+      results.before.boundary = r.before;
+      console.error(`before (${beforeRev}): ${at50(r.before)}`);
+    } else if (results.before) delete results.before.boundary;
+  }
+} finally {
+  if (beforeRev) removeBefore();
 }
 
 if (want('calls')) {
@@ -106,6 +177,7 @@ if (want('calls')) {
   if (results.calls) results.calls.netns = netns;
 }
 
+if (!rerender) results.machine.loadAfter = os.loadavg();
 await save('all', results);
 const md = render(results);
 console.log(table(results));
@@ -122,12 +194,21 @@ if (!has('--no-write')) {
 
 function table(r) {
   const rows = [['benchmark', 'figure', 'budget', 'result']];
+  const b4 = r.before;
+  const was = b4 ? `, before (${b4.commit})` : '';
   const p = r.payload;
-  if (p) rows.push(['1. payload', `${kb(p.raw)} raw, ${kb(p.gzip)} gzipped`, '≤ 20 KB gzipped', verdict(p.pass)]);
-  const s = r.startup;
-  if (s) rows.push(['2. start-up', `median ${ms(s.total.median)} (p10 ${ms(s.total.p10)}, p90 ${ms(s.total.p90)}, ${s.loads} loads)`, '≤ 5 ms median', verdict(s.pass)]);
+  if (p) rows.push(['1. payload', `${kb(p.raw)} raw, ${kb(p.gzip)} gzipped`, `≤ ${kb(p.budgetGzip)} gzipped`, verdict(p.pass)]);
+  if (b4?.payload) rows.push([`1. payload${was}`, `${kb(b4.payload.raw)} raw, ${kb(b4.payload.gzip)} gzipped`, 'reported', '–']);
+  const startupRow = (name, s, budget) => rows.push([name, `median ${ms(s.total.median)} (p10 ${ms(s.total.p10)}, p90 ${ms(s.total.p90)}, ${s.loads} loads)`, ...budget]);
+  if (r.startup) startupRow('2. start-up', r.startup, ['≤ 5 ms median', verdict(r.startup.pass)]);
+  if (b4?.startup) startupRow(`2. start-up${was}`, b4.startup, ['reported', '–']);
   if (r.native) for (const e of EVENTS) rows.push([`3. ${e}, native`, SIZES.map((n) => `${n}: ${us(r.native[e][n].meanNs / 1000)}`).join(', '), '–', '–']);
-  if (r.boundary) for (const e of EVENTS) rows.push([`3. ${e}, wasm boundary`, SIZES.map((n) => `${n}: ${us(r.boundary.events[e][n].trimmedMean)}`).join(', '), '≤ 50 µs at 50 tasks', verdict(r.boundary.events[e][50].trimmedMean <= 50)]);
+  const boundaryRows = (b, suffix, judged) => {
+    for (const e of EVENTS) rows.push([`3. ${e}, wasm boundary${suffix}`, SIZES.map((n) => `${n}: ${us(b.events[e][n].trimmedMean)}`).join(', '),
+      judged ? '≤ 50 µs at 50 tasks' : 'reported', judged ? verdict(b.events[e][50].trimmedMean <= 50) : '–']);
+  };
+  if (r.boundary) boundaryRows(r.boundary, '', true);
+  if (b4?.boundary) boundaryRows(b4.boundary, was, false);
   const c = r.calls;
   if (c && c.crosstalk) for (const m of Object.keys(c.crosstalk)) {
     const x = c.crosstalk[m];
@@ -138,74 +219,110 @@ function table(r) {
     rows.push([`5. call latency, ${m}`, `first call ${ms(l.first.median)}, second ${ms(l.second.median)} (median of ${l.second.n})`, 'reported', '–']);
   }
   const w = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
-  return '\n' + rows.map((row, j) => row.map((x, i) => String(x).padEnd(w[i])).join('  ') + (j === 0 ? '\n' + w.map((n) => '-'.repeat(n)).join('  ') : '')).join('\n');
+  return '\n' + rows.map((row, j) => row.map((x, i) => String(x).padEnd(w[i])).join('  ').trimEnd() + (j === 0 ? '\n' + w.map((n) => '-'.repeat(n)).join('  ') : '')).join('\n');
 }
 
 function render(r) {
   const m = r.machine;
+  const b4 = r.before;
   const L = [];
   L.push('# Benchmarks', '');
   L.push('Figures for issue 4 (size, start-up, decision time, crosstalk, second-call latency), written by `npm run bench`',
     '(`node bench/run.mjs`; raw results in `target/bench/*.json`). Timing budgets are checked and reported here,',
-    'never asserted; only the payload budget can fail a run (`node bench/run.mjs --check-payload`).', '');
+    'never asserted; only the payload budget can fail a run (`node bench/run.mjs --check-payload`, which `npm test` runs after its build).', '');
+  if (b4) {
+    L.push(`**Before and after, same run.** This run also built \`${b4.commit}\` ("${b4.subject}") with that revision's own`,
+      '`scripts/build.mjs` (in a git worktree under `target/bench/`) and measured its payload, start-up and decision time through the',
+      'wasm boundary beside the current tree\'s, on the same machine, the page loads and benchmark cells of the two taking turns.',
+      `Reproduce: \`node bench/run.mjs --before=${b4.rev}\`.`, '');
+  }
   L.push('## Machine', '');
   L.push('| | |', '| --- | --- |');
-  L.push(`| CPU | ${m.cpu} |`, `| cores | ${m.cores} |`, `| memory | ${m.memory} |`, `| OS | ${m.os} |`,
+  const load = (a) => (a ? a.map((x) => x.toFixed(2)).join(' / ') : '–');
+  L.push(`| CPU | ${m.cpu} |`, `| cores | ${m.cores} (\`nproc\`) |`, `| memory | ${m.memory} |`, `| OS | ${m.os} |`,
     `| Node | ${m.node} |`, `| Chromium | ${m.chromium} (headless) |`, `| rustc | ${m.rustc} |`,
-    `| date | ${m.date} |`, `| commit | ${m.commit}${m.dirty ? ' (with uncommitted changes to the plugin)' : ''} |`,
+    `| load average (1 / 5 / 15 min) | ${load(m.loadBefore)} when the run started, ${load(m.loadAfter)} at its end |`,
+    ...(m.note ? [`| note | ${m.note} |`] : []),
+    `| date | ${m.date} |`, `| commit | ${m.commit}${m.dirty ? ' (with uncommitted changes to the plugin)' : ''}${b4 ? `; before: ${b4.commit}` : ''} |`,
     `| run | ${r.quick ? '`--quick` (fewer iterations)' : 'full'} |`, '');
+  if (m.loadBefore && m.loadBefore[0] >= m.cores / 2) {
+    L.push(`The machine was under load from other work when the run started (load average ${m.loadBefore[0].toFixed(1)} on ${m.cores} cores):`,
+      'timings are noisier and slower than on an idle machine, and are best read against each other within this run.', '');
+  }
   L.push('## Summary', '', '```', table(r).trim(), '```', '');
 
   const p = r.payload;
   if (p) {
-    L.push('## 1. Payload', '', 'Reproduce: `node scripts/build.mjs && node bench/run.mjs --only=payload --no-build` (CI form: `node bench/run.mjs --check-payload`).', '');
-    L.push(`\`dist/plugin-multi-call.js\`: **${p.raw} B raw, ${p.gzip} B gzipped** (${kb(p.gzip)}); budget ${p.budgetGzip} B gzipped: **${verdict(p.pass)}**${p.pass ? '' : ` (${kb(p.gzip - p.budgetGzip)} over)`}.`, '');
-    L.push('| part | raw | gzipped |', '| --- | ---: | ---: |');
-    L.push(`| whole bundle | ${p.raw} B | ${p.gzip} B |`);
-    L.push(`| wasm, as the Latin-1 string literal in the bundle (UTF-8 on disk) | ${p.wasm.literalRaw} B | ${p.wasm.literalGzip} B alone |`);
-    L.push(`| the same wasm as a binary file (\`target/bindgen/multi_call_bg.wasm\`, after wasm-opt) | ${p.wasm.raw} B | ${p.wasm.gzip} B alone |`);
-    L.push(`| JavaScript (everything but the wasm literal) | ${p.js.raw} B | ${p.js.gzip} B alone |`);
-    L.push(`| of which wasm-bindgen glue (\`target/bindgen/multi_call.js\`) | ${p.js.glueRaw} B | ≈ ${p.js.glueGzipAlone} B minified alone |`);
-    L.push(`| of which the shim (\`js-shim/\`) | ${p.js.shimRaw} B | ≈ ${p.js.shimGzipAlone} B minified alone |`, '');
-    L.push('Gzip is not additive: the parts are gzipped on their own (level 9), so they do not sum to the whole.',
-      'Raw bytes per JS module come from esbuild\'s metafile for the same build options as `scripts/build.mjs`.', '');
-    L.push('### Where the bytes go, and what was tried', '',
-      'Measured during development with `scripts/build.mjs`\'s toolchain (figures are gzipped, level 9, unless marked raw); they explain',
-      'the table above rather than being re-measured by this run.', '',
-      '- The wasm\'s boundary alone, with the engine compiled out (the JSON reader and event decoding, the command writer, the',
-      '  allocator, wasm-bindgen\'s side): about 19 KB raw, 9.4 KB gzipped. With the 6.3 KB of JavaScript that is near 16 KB before any decision.',
-      '  The engine (every decision and message) adds about 24 KB raw, 9.4 KB gzipped.',
-      '- Kept (each figure is the saving): `no_std` with a trapping panic handler (8 KB raw); commands out as JSON text through a small',
-      '  serde `Serializer` instead of `serde_wasm_bindgen` (7 KB raw); shim-armed timers, dropping gloo-timers, serde-wasm-bindgen and',
-      '  web-sys; one `handle(event)` export taking JSON text instead of typed exports (0.5 KB: the glue shrank by 1.1 KB); binaryen',
-      '  keeping single-caller functions (`--one-caller-inline-max-function-size 30`, 0.6 KB); field errors without early returns in',
-      '  the decoder (0.6 KB); no `str::parse`, `split` or `from_utf8` (0.8 KB); fewer generic Vec copies in the engine (0.65 KB); the',
-      '  wasm as a string literal with raw control bytes instead of esbuild\'s escapes (0.6 KB); lol_alloc\'s free list instead of talc (0.55 KB).',
-      '- Tried and dropped: the wasm deflated (zopfli) and inflated with `DecompressionStream` (1.2 KB smaller, but start-up 4-5 ms',
-      '  slower: streams are slow to start in a cold page); nightly `-Zbuild-std` with immediate-abort panics (0.8 KB, needs a nightly',
-      '  toolchain in CI); LLVM inline thresholds and opt-level `s`/`3` (all larger); boxing the',
-      '  large event variants (16 B); one flat field reader for every event (0.7 KB larger: its drop code).',
-      '- Start-up on this machine: evaluating the script about 1.7 ms, compiling the wasm about 2.5 ms, the first engine call about',
-      '  2-3 ms (V8 compiles wasm functions lazily on first call; with eager compilation the compile itself takes about 9 ms), and',
-      '  console output under DevTools about 1 ms.', '');
+    const bp = b4?.payload;
+    L.push('## 1. Payload', '', 'Reproduce: `node scripts/build.mjs && node bench/run.mjs --only=payload --no-build` (the size gate: `node bench/run.mjs --check-payload`;',
+      '`npm test` runs it with `--no-build` right after its build). `scripts/build.mjs` prints the same split.', '');
+    L.push(`\`dist/plugin-multi-call.js\`: **${p.raw} B raw, ${p.gzip} B gzipped** (${kb(p.gzip)}); budget ${p.budgetGzip} B gzipped: **${verdict(p.pass)}**${p.pass ? ` (${kb(p.budgetGzip - p.gzip)} to spare)` : ` (${kb(p.gzip - p.budgetGzip)} over)`}.`, '');
+    const packing = (x) => (x.packing === 'latin1' ? 'a Latin-1 string literal (UTF-8 on disk)' : 'deflated (zopfli), then base64');
+    const cols = (x, f) => (x ? f(x) : ['–', '–']);
+    const rows = [
+      ['whole bundle', (x) => [`${x.raw} B`, `**${x.gzip} B**`]],
+      ['wasm (`target/bindgen/multi_call_bg.wasm`, after wasm-opt)', (x) => [`${x.wasm.raw} B`, `${x.wasm.gzip} B alone`]],
+      ['wasm deflated (zopfli)', (x) => (x.wasm.deflated ? [`${x.wasm.deflated} B`, '–'] : ['–', '–'])],
+      ['wasm as embedded in the bundle (the string literal)', (x) => [`${x.wasm.literalRaw} B`, `${x.wasm.literalGzip} B alone`]],
+      ['JavaScript (the bundle without the wasm literal)', (x) => [`${x.js.raw} B`, `${x.js.gzip} B alone`]],
+      ['of which wasm-bindgen glue (`target/bindgen/multi_call.js`)', (x) => (x.js.glueRaw ? [`${x.js.glueRaw} B`, `≈ ${x.js.glueGzipAlone} B minified alone`] : ['–', '–'])],
+      ['of which the shim (`js-shim/`)', (x) => (x.js.shimRaw ? [`${x.js.shimRaw} B`, `≈ ${x.js.shimGzipAlone} B minified alone`] : ['–', '–'])],
+    ];
+    if (bp) {
+      L.push(`| part | before (${b4.commit}): raw | gzipped | now: raw | gzipped |`, '| --- | ---: | ---: | ---: | ---: |');
+      L.push(`| how the wasm is embedded | ${packing(bp)} | | ${packing(p)} | |`);
+      for (const [name, f] of rows) L.push(`| ${name} | ${[...cols(bp, f), ...cols(p, f)].join(' | ')} |`);
+    } else {
+      L.push(`The wasm is embedded ${packing(p)}.`, '', '| part | raw | gzipped |', '| --- | ---: | ---: |');
+      for (const [name, f] of rows) L.push(`| ${name} | ${cols(p, f).join(' | ')} |`);
+    }
+    L.push('', 'Gzip is not additive: the parts are gzipped on their own (level 9), so they do not sum to the whole.',
+      'Raw bytes per JS module come from esbuild\'s metafile for the same build options as `scripts/build.mjs` (checked: the same output size).', '');
+    L.push('### Where the bytes go', '',
+      'Measured while the boundary was built (figures gzipped, level 9, unless marked raw); they explain the table above rather',
+      'than being re-measured by this run.', '',
+      '- The wasm goes into the bundle deflated, then base64: ASCII only, so the bundle works whatever charset it is served with, and the',
+      '  browser inflates it natively (`DecompressionStream`; its time is in start-up\'s "before the first WebAssembly call" row). Plain',
+      '  base64 gzips 32% bigger than the wasm (37.0 vs 28.1 KB): gzip cannot see bytes through base64\'s 6-bit groups; deflated first, the',
+      '  bundle is as small gzipped as the wasm itself, and half the size where a host serves it uncompressed. Zopfli (`@gfx/zopfli`)',
+      '  deflates 6% smaller than zlib\'s level 9 (25.9 vs 27.5 KB).',
+      '- Kept: lol_alloc\'s free list instead of std\'s dlmalloc (7 KB less wasm code, 3.6 KB gzipped in the bundle); binaryen keeping',
+      '  single-caller functions (`--one-caller-inline-max-function-size 30`, about 0.6 KB).',
+      '- std with a panic hook that logs one console error (web-sys) and sets `panicked()` for the shim: about 3 KB raw more than `no_std` with a',
+      '  trapping panic handler. std\'s panic machinery and serde-wasm-bindgen link `core::fmt` anyway, so the engine\'s `format!`',
+      '  messages cost nothing more (the wasm went from 64.5 to 62.7 KB raw when its hand-written formatting went).',
+      '- Events are read with js-sys (`Reflect`, `Array`, `Object`; `src/wasm/read.rs`), not `serde_wasm_bindgen::from_value`, whose',
+      '  deserializer alone costs about 35 KB raw; commands go out through `serde_wasm_bindgen::to_value` of the tagged `Command` enum;',
+      '  the engine\'s timers are armed in the binding with gloo-timers.', '');
   }
   const s = r.startup;
   if (s) {
-    L.push('## 2. Start-up', '', 'Reproduce: `node bench/run.mjs --only=startup --no-build`.', '');
+    const bs = b4?.startup;
+    L.push('## 2. Start-up', '', `Reproduce: \`node bench/run.mjs --only=startup --no-build\`${bs ? ` (before and after: \`node bench/run.mjs --only=startup --before=${b4.rev}\`)` : ''}.`, '');
     L.push(`What is timed: \`bench/pages/startup.html\` builds the Flex double (\`tests/flex-double/flex-double.js\`: fake Flex, fake Voice SDK), fetches the bundle's text, then`,
       'marks `performance.now()` before appending it as an inline classic `<script>` (evaluated synchronously; it calls `Plugins.init`)',
-      'and again when the `init(flex, manager)` promise that Flex awaits has resolved: the wasm copied out of the literal, compiled',
-      'and instantiated, the engine started and every hook on Flex\'s actions, store and Device registered (checked through the',
-      `double's listener counts). One fresh browser context per load; ${s.loads} loads after one discarded warm-up load. The page is`,
-      'cross-origin isolated, so `performance.now()` resolves 5 µs. No network time is included.', '');
-    L.push('| phase | median | p10 | p90 | min | max |', '| --- | ---: | ---: | ---: | ---: | ---: |');
-    const row = (name, x) => L.push(`| ${name} | ${ms(x.median)} | ${ms(x.p10)} | ${ms(x.p90)} | ${ms(x.min)} | ${ms(x.max)} |`);
-    row('**total: evaluate → hooks registered**', s.total);
-    row('evaluating the script (to `Plugins.init`)', s.evaluate);
-    row('awaited `init`', s.init);
-    row('— before the first WebAssembly call (wasm string → bytes, glue set-up)', s.beforeWasm);
-    row(`— \`WebAssembly.${(s.wasmCalls || ['instantiate'])[0]}\` (compile + instantiate)`, s.wasm);
-    row('— after instantiation (engine start, Flex hooks)', s.afterWasm);
+      'and again when the `init(flex, manager)` promise that Flex awaits has resolved: the wasm unpacked from its literal (base64',
+      'decoded, inflated with `DecompressionStream`), compiled and instantiated, the engine started and every hook on Flex\'s actions,',
+      `store and Device registered (checked through the double's listener counts). One fresh browser context per load; ${s.loads} loads`,
+      `after one discarded warm-up load${bs ? ', the two builds\' loads taking turns' : ''}. The page is cross-origin isolated, so \`performance.now()\` resolves 5 µs.`,
+      'No network time is included.', '');
+    const phases = [
+      ['**total: evaluate → hooks registered**', 'total'],
+      ['evaluating the script (to `Plugins.init`)', 'evaluate'],
+      ['awaited `init`', 'init'],
+      ['— before the first WebAssembly call (the wasm unpacked to bytes, glue set-up)', 'beforeWasm'],
+      [`— \`WebAssembly.${(s.wasmCalls || ['compile'])[0]}\` (compile + instantiate)`, 'wasm'],
+      ['— after instantiation (engine start, Flex hooks)', 'afterWasm'],
+    ];
+    if (bs) {
+      L.push(`| phase | before (${b4.commit}): median | p10 – p90 | now: median | p10 – p90 |`, '| --- | ---: | ---: | ---: | ---: |');
+      for (const [name, k] of phases) L.push(`| ${name} | ${ms(bs[k].median)} | ${ms(bs[k].p10)} – ${ms(bs[k].p90)} | ${ms(s[k].median)} | ${ms(s[k].p10)} – ${ms(s[k].p90)} |`);
+      L.push('', 'In a revision before b5b0fb4, "the wasm unpacked to bytes" is its Latin-1 string literal turned into bytes (`btoa` +',
+        '`Uint8Array.fromBase64`), with nothing to inflate.');
+    } else {
+      L.push('| phase | median | p10 | p90 | min | max |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+      for (const [name, k] of phases) L.push(`| ${name} | ${ms(s[k].median)} | ${ms(s[k].p10)} | ${ms(s[k].p90)} | ${ms(s[k].min)} | ${ms(s[k].max)} |`);
+    }
     L.push('', `Budget ≤ 5 ms median: **${verdict(s.pass)}**.`, '');
   }
   if (r.native || r.boundary) {
@@ -227,13 +344,15 @@ function render(r) {
     }
     const b = r.boundary;
     if (b) {
+      const bb = b4?.boundary;
       L.push('### Through the wasm boundary (headless Chromium)', '');
-      L.push('One sample = one event through the wasm-bindgen `Plugin` exactly as `js-shim/index.js` sends it (a `{ type, ...fields }` object,',
-        '`JSON.stringify`d into `handle(event)`; a task\'s event carries plain participant copies): the JSON text read in wasm, the',
-        'decision, and the commands written as JSON text and `JSON.parse`d. The wasm is the same file the bundle inlines',
-        '(`target/bindgen/multi_call_bg.wasm`, loaded with its glue as an ES module, because the classic-script bundle exposes nothing).',
-        'Not included: the shim\'s own JavaScript around the call (snapshot copying from Flex\'s getters, carrying the commands out)',
-        `and Flex's action pipeline. ${b.samples} samples per cell after a warm-up; \`performance.now()\` resolution ${b.timerResolutionUs.toFixed(0)} µs`,
+      L.push('One sample = one event through the wasm-bindgen `Plugin` exactly as `js-shim/index.js` sends it: a plain `{ type, ...fields }`',
+        'object (a task\'s event carries plain participant copies) handed to `handle(event)`, which reads it with js-sys, runs the',
+        'decision and returns the commands as an array of objects (serde-wasm-bindgen). The engine\'s timers are armed inside the',
+        'binding (gloo-timers) and come back through the `wake` function given to `new Plugin(wake)`, untimed. The wasm is the file',
+        'the bundle embeds (`target/bindgen/multi_call_bg.wasm`, loaded with its glue as an ES module, because the classic-script',
+        'bundle exposes nothing). Not included: the shim\'s own JavaScript around the call (snapshot copying from Flex\'s getters,',
+        `carrying the commands out) and Flex's action pipeline. ${b.samples} samples per cell after a warm-up; \`performance.now()\` resolution ${b.timerResolutionUs.toFixed(0)} µs`,
         '(cross-origin isolated page), so single samples are quantised: the figure is the mean of the fastest 99% of samples (the slowest 1% are GC pauses and',
         'scheduler hiccups, shown in p99 and max), which averages the jittered 5 µs clamping out.', '');
       L.push(`| event | ${SIZES.map((n) => `${n} task${n > 1 ? 's' : ''}: mean / p99 / max`).join(' | ')} |`, `| --- | ${SIZES.map(() => '---:').join(' | ')} |`);
@@ -242,6 +361,20 @@ function render(r) {
         L.push(`| ${e}${e === 'taskChanged' ? ' (extra: a task snapshot after a store change)' : ''} | ${SIZES.map((n) => { const x = b.events[e][n]; return `${us(x.trimmedMean)} / ${us(x.p99)} / ${us(x.max)}`; }).join(' | ')} |`);
       }
       L.push('', `Budget ≤ 50 µs per event at 50 tasks (99% trimmed mean of each of the four events): **${verdict(b.pass)}**.`, '');
+      if (bb) {
+        L.push(`#### Before (${b4.commit}) and now, same run`, '');
+        L.push(`The same cells, 99% trimmed mean, before → now; the two builds took turns cell by cell in one page. \`${b4.commit}\` is driven`,
+          ...(bb.boundary === 'json'
+            ? ['through its own boundary, as its shim drove it: the event `JSON.stringify`d into `handle`, the commands returned as JSON text',
+              'and `JSON.parse`d (both timed), timers armed by the page from `startTimer` commands (untimed).', '']
+            : ['through the same boundary as now.', '']));
+        L.push(`| event | ${SIZES.map((n) => `${n} task${n > 1 ? 's' : ''}`).join(' | ')} |`, `| --- | ${SIZES.map(() => '---:').join(' | ')} |`);
+        for (const e of [...EVENTS, 'taskChanged']) {
+          if (!b.events[e] || !bb.events[e]) continue;
+          L.push(`| ${e} | ${SIZES.map((n) => `${us(bb.events[e][n].trimmedMean)} → ${us(b.events[e][n].trimmedMean)}`).join(' | ')} |`);
+        }
+        L.push('');
+      }
     }
   }
   const c = r.calls;

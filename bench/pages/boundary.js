@@ -1,20 +1,36 @@
 // Decision time through the wasm boundary, in the browser: the same wasm the
-// bundle inlines (target/bindgen/multi_call_bg.wasm, after wasm-opt) with
-// wasm-bindgen's glue, driven the way js-shim/index.js drives it (each
-// event a `{ type, ...fields }` object, `JSON.stringify`d into one
-// `handle` call; commands out as JSON text). Each sample is one event:
-// `JSON.stringify`, the engine's decision, the commands written as JSON and
-// `JSON.parse`d. A small simulated
-// Flex page (a port of tests/common/mod.rs, standby mode) carries the
-// commands out and feeds their consequences back, untimed, exactly as the
-// native criterion benchmark (benches/decisions.rs) does.
-import init, { Plugin } from '/target/bindgen/multi_call.js';
+// bundle embeds (target/bindgen/multi_call_bg.wasm, after wasm-opt) with
+// wasm-bindgen's glue, driven the way js-shim/index.js drives it: each event a
+// plain `{ type, ...fields }` object handed to `Plugin.handle`, which returns
+// the commands as an array of objects; the engine's timers are armed in the
+// binding, which hands their `timerFired` events to the `wake` function given
+// to `new Plugin(wake)`. Each sample is one `handle` call: the event read in
+// wasm (js-sys), the engine's decision, the commands made into JS objects
+// (serde-wasm-bindgen). A small simulated Flex page (a port of
+// tests/common/mod.rs, standby mode) carries the commands out and feeds their
+// consequences back, untimed, exactly as the native criterion benchmark
+// (benches/decisions.rs) does.
+
+// The page drives each revision through its own boundary, so `bench/run.mjs
+// --before=REV` can time a revision from before b5b0fb4 in the same run:
+// there, `handle` took the event as JSON text and returned JSON text (both
+// timed, as that shim's `JSON.stringify` and `JSON.parse` were), the
+// constructor took no `wake`, and timers came out as `startTimer` commands
+// that the shim armed. The constructor's arity tells the two apart.
+function open(Plugin, wake) {
+  if (Plugin.length === 0) {
+    const p = new Plugin();
+    return (event) => JSON.parse(p.handle(JSON.stringify(event)));
+  }
+  const p = new Plugin(wake);
+  return (event) => p.handle(event);
+}
 
 const FLEX = 0;
 const MAX_LIVE = 10;
 
 class Sim {
-  constructor() {
+  constructor(Plugin) {
     this.tasks = new Map();
     this.calls = new Map(); // call sid -> { device, open, muted, task }
     this.devices = new Map(); // id -> registered
@@ -24,15 +40,15 @@ class Sim {
     this.seq = 0;
     this.probe = null;
     this.probed = null;
-    this.plugin = new Plugin();
-    const out = JSON.parse(this.plugin.handle(JSON.stringify({ type: 'start', feature: { enabled: true, mode: 'standby' },
-      flexVersion: '2.17.1', sdkVersion: '2.11.1', deviceClass: true, allowIncomingWhileBusy: false })));
+    this.handle = open(Plugin, (event) => this.send(this.ev('timerFired', event)));
+    const out = this.handle({ type: 'start', feature: { enabled: true, mode: 'standby' },
+      flexVersion: '2.17.1', sdkVersion: '2.11.1', deviceClass: true, allowIncomingWhileBusy: false });
     if (!out.some((c) => c.type === 'enable')) throw new Error('multi-call did not enable: ' + JSON.stringify(out));
   }
 
-  // ----- events (each a kind and a call on the Plugin, as the shim makes them)
+  // ----- events (each a kind and the event object, as the shim makes them)
   // `kind` names the event for the probe; `event` is what the shim would send.
-  ev(kind, event) { return { kind, run: (pl) => pl.handle(JSON.stringify(event)) }; }
+  ev(kind, event) { return { kind, event }; }
   taskChanged(t) {
     // The shim passes plain copies of the participants (Flex's are getter-backed).
     const sid = t.sid, isCall = t.isCall, status = t.status;
@@ -47,7 +63,7 @@ class Sim {
       const x = this.queue.shift();
       const timed = this.probed === null && this.probe === x.kind;
       const t0 = performance.now();
-      const out = JSON.parse(x.run(this.plugin));
+      const out = this.handle(x.event);
       const t1 = performance.now();
       if (timed) this.probed = t1 - t0;
       this.carryAll(out);
@@ -63,7 +79,7 @@ class Sim {
         if (c.register) { this.devices.set(c.device, true); this.queue.push(this.ev('deviceRegistered', { type: 'deviceRegistered', device: c.device })); }
         break;
       case 'destroyDevice': this.devices.delete(c.device); break;
-      case 'startTimer': // armed by the shim, as in js-shim/index.js
+      case 'startTimer': // a revision before b5b0fb4 only: its shim armed the timers
         setTimeout(() => this.send(this.ev('timerFired', { type: 'timerFired', timer: c.timer })), c.after_ms);
         break;
       case 'acceptCall': {
@@ -157,8 +173,8 @@ class Sim {
 }
 
 /** The state of the native benchmark: min(N, 10) live calls, the rest chats and wrapping call tasks. */
-function build(n) {
-  const s = new Sim();
+function build(Plugin, n) {
+  const s = new Sim(Plugin);
   const b = { s, live: [], next: 0, flip: false };
   b.sid = () => 'WR' + String(++b.next).padStart(5, '0');
   const live = Math.min(n, MAX_LIVE);
@@ -221,22 +237,39 @@ function resolution() {
   return min * 1000; // µs
 }
 
-window.runBoundary = async ({ sizes, samples, warmup }) => {
-  const bytes = new Uint8Array(await (await fetch('/target/bindgen/multi_call_bg.wasm', { cache: 'no-store' })).arrayBuffer());
-  await init({ module_or_path: bytes });
-  const res = { crossOriginIsolated: window.crossOriginIsolated, timerResolutionUs: resolution(), results: {} };
+/**
+ * `revisions`: [{ name, glue, wasm }], the glue module's and the wasm's paths
+ * on the bench server. Every cell (event, task count) runs each revision in
+ * turn, in alternating order, so a change in the machine's load falls on each alike.
+ */
+window.runBoundary = async ({ revisions, sizes, samples, warmup }) => {
+  const plugins = {};
+  for (const r of revisions) {
+    const glue = await import(r.glue);
+    const bytes = new Uint8Array(await (await fetch(r.wasm, { cache: 'no-store' })).arrayBuffer());
+    await glue.default({ module_or_path: bytes });
+    plugins[r.name] = glue.Plugin;
+  }
+  const res = { crossOriginIsolated: window.crossOriginIsolated, timerResolutionUs: resolution(), results: {}, boundaries: {} };
+  for (const r of revisions) {
+    res.results[r.name] = {};
+    res.boundaries[r.name] = plugins[r.name].length === 0 ? 'json' : 'objects';
+  }
+  let turn = 0;
   for (const [name, cycle] of Object.entries(CYCLES)) {
-    res.results[name] = {};
+    for (const r of revisions) res.results[r.name][name] = {};
     for (const n of sizes) {
-      const b = build(n);
-      for (let i = 0; i < warmup; i++) cycle(b);
-      const v = [];
-      for (let i = 0; i < samples; i++) {
-        v.push(cycle(b) * 1000); // µs
-        // Let the engine's timers (the 50 ms reconcile after a Flex call ends) fire now and then.
-        if (i % 250 === 249) await sleep(60);
+      for (const r of turn++ % 2 ? [...revisions].reverse() : revisions) {
+        const b = build(plugins[r.name], n);
+        for (let i = 0; i < warmup; i++) cycle(b);
+        const v = [];
+        for (let i = 0; i < samples; i++) {
+          v.push(cycle(b) * 1000); // µs
+          // Let the engine's timers (the 50 ms reconcile after a Flex call ends) fire now and then.
+          if (i % 250 === 249) await sleep(60);
+        }
+        res.results[r.name][name][n] = v;
       }
-      res.results[name][n] = v;
     }
   }
   return res;
