@@ -29,6 +29,30 @@ async function wasmBytes() {
   return new Uint8Array(await new Response(inflated).arrayBuffer());
 }
 
+let compiling;
+
+/**
+ * The compiled engine, or the reason there is none (`{ module }` or `{ error }`).
+ * Started as soon as the script runs, so unpacking and compiling overlap
+ * Flex's own start-up instead of waiting for `init`.
+ */
+function engineModule() {
+  if (compiling) return compiling;
+  if (typeof DecompressionStream !== 'function') {
+    compiling = Promise.resolve({ error: 'this browser has no DecompressionStream (Chrome 80, Firefox 113, Safari 16.4 and later have it).' });
+    return compiling;
+  }
+  compiling = wasmBytes().then(
+    // Compile off the main thread's critical path; `init` instantiates: the
+    // glue's own async loader (fetch, streaming, MIME checks) is not needed.
+    (bytes) => WebAssembly.compile(bytes).then((m) => ({ module: m }), (e) => ({
+      error: `the browser refused to compile WebAssembly (${errorText(e)}). ` +
+        "If this Flex page sets a Content-Security-Policy, add 'wasm-unsafe-eval' to script-src.",
+    })),
+    (e) => ({ error: `the embedded engine could not be unpacked (${errorText(e)}); the file may have been altered in transit.` }));
+  return compiling;
+}
+
 /** The Flex plugin class: Flex constructs it and awaits `init`. */
 class MultiCallPlugin {
   constructor() {
@@ -37,27 +61,15 @@ class MultiCallPlugin {
   }
 
   async init(flex, manager) {
-    if (typeof DecompressionStream !== 'function') {
-      log('error', 'could not start: this browser has no DecompressionStream (Chrome 80, Firefox 113, Safari 16.4 and later have it). ' +
-        'Flex keeps working with one call at a time.');
-      return;
-    }
-    let bytes;
-    try {
-      bytes = await wasmBytes();
-    } catch (e) {
-      log('error', `could not start: the embedded engine could not be unpacked (${errorText(e)}); ` +
-        'the file may have been altered in transit. Flex keeps working with one call at a time.');
+    const { module, error } = await engineModule();
+    if (error) {
+      log('error', `could not start: ${error} Flex keeps working with one call at a time.`);
       return;
     }
     try {
-      // Compile off the main thread's critical path, then instantiate: the
-      // glue's own async loader (fetch, streaming, MIME checks) is not needed.
-      initSync({ module: await WebAssembly.compile(bytes) });
+      initSync({ module });
     } catch (e) {
-      log('error', `could not start: the browser refused to compile WebAssembly (${errorText(e)}). ` +
-        "If this Flex page sets a Content-Security-Policy, add 'wasm-unsafe-eval' to script-src. " +
-        'Flex keeps working with one call at a time.');
+      log('error', `could not start: the engine could not be instantiated (${errorText(e)}). Flex keeps working with one call at a time.`);
       return;
     }
     const start = () => {
@@ -79,6 +91,7 @@ class MultiCallPlugin {
 
 const flexGlobal = typeof window !== 'undefined' && window.Twilio && window.Twilio.Flex;
 if (flexGlobal && flexGlobal.Plugins && typeof flexGlobal.Plugins.init === 'function') {
+  engineModule();
   flexGlobal.Plugins.init(MultiCallPlugin);
 } else {
   log('error', 'window.Twilio.Flex.Plugins is missing: load this script from Flex UI as a plugin');
