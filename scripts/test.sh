@@ -2,7 +2,8 @@
 # Runs every test: the engine and setup tool natively, the local Twilio's
 # protocol tests, the built bundle in headless Chromium (a Flex double for the
 # cases real Flex cannot be driven into), multi-call inside the real Flex UI
-# against the local Twilio, and the end-to-end runs with the real Voice SDK.
+# against the local Twilio, the end-to-end runs with the real Voice SDK, and
+# the Twilio CLI route's build (cli-plugin/).
 # Installs what it needs first. FLEX_UI_VERSION picks another Flex UI 2.x.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,3 +29,6 @@ node --test --test-concurrency=1 tests/real-flex/
 
 echo "== end-to-end: the sandbox with the real Voice SDK"
 node --test --test-concurrency=1 tests/e2e/
+
+echo "== the Twilio CLI route: cli-plugin's build ships dist/plugin-multi-call.js byte for byte"
+(cd cli-plugin && npm ci --no-audit --no-fund && npm test)
