@@ -246,7 +246,7 @@ function render(r) {
     `| date | ${m.date} |`, `| commit | ${m.commit}${m.dirty ? ' (with uncommitted changes to the plugin)' : ''}${b4 ? `; before: ${b4.commit}` : ''} |`,
     `| run | ${r.quick ? '`--quick` (fewer iterations)' : 'full'} |`, '');
   if (m.loadBefore && m.loadBefore[0] >= m.cores / 2) {
-    L.push(`The machine was under load from other work when the run started (load average ${m.loadBefore[0].toFixed(1)} on ${m.cores} cores):`,
+    L.push(`The load average was high when the run started (${m.loadBefore[0].toFixed(1)} on ${m.cores} cores; the 1-minute figure lags: other work, or a run just before):`,
       'timings are noisier and slower than on an idle machine, and are best read against each other within this run.', '');
   }
   L.push('## Summary', '', '```', table(r).trim(), '```', '');
