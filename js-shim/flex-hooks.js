@@ -82,17 +82,8 @@ export const flexHooks = {
     if (this.dead) return;
     this.checkFlexDevice();
     const flexState = this.manager.store.getState().flex || {};
-    // Flex replaces these on every change it makes to them (a new Map and a
-    // new task per reservation update, a new Map per conference update, where
-    // `task.conference` is read from): when none is new, nothing multi-call
-    // reads has changed, and a timer tick or an activity change costs four
-    // comparisons whatever the number of tasks.
-    const watched = [flexState.worker && flexState.worker.tasks, flexState.conferences && flexState.conferences.states,
-      flexState.view && flexState.view.selectedTaskSid, flexState.phone && flexState.phone.activeCall];
-    if (this.watched && watched.every((x, i) => x === this.watched[i])) return;
-    this.watched = watched;
-    const tasks = watched[0] || new Map();
-    // A new Map does not mean every task changed: the signature skips unchanged tasks.
+    const tasks = (flexState.worker && flexState.worker.tasks) || new Map();
+    // Every change, not only a new tasks Map; the signature skips unchanged tasks.
     const seen = new Set();
     for (const [sid, task] of tasks) {
       seen.add(sid);
