@@ -8,10 +8,7 @@ use multi_call::{Command, Event, Mode};
 #[test]
 fn token_refreshes_and_audio_changes_reach_every_extra_device() {
     let mut w = World::new(Mode::Standby, None);
-    for t in ["WR-A", "WR-B"] {
-        w.offer(t);
-        w.accept(t);
-    }
+    w.take(&["WR-A", "WR-B"]);
     let devices = w.extra_devices();
     assert_eq!(devices.len(), 2, "B's Device and the next standby");
     let out = w.send(Event::TokenUpdated);
@@ -27,10 +24,7 @@ fn token_refreshes_and_audio_changes_reach_every_extra_device() {
 #[test]
 fn every_extra_device_is_destroyed_once_its_call_ends() {
     let mut w = World::new(Mode::Forward, None);
-    for t in ["WR-A", "WR-B", "WR-C"] {
-        w.offer(t);
-        w.accept(t);
-    }
+    w.take(&["WR-A", "WR-B", "WR-C"]);
     assert_eq!(w.extra_devices().len(), 2);
     w.hang_up(&World::call_of("WR-B"));
     w.hang_up(&World::call_of("WR-C"));

@@ -39,10 +39,7 @@ fn three_and_four_calls_each_get_their_own_device() {
 #[test]
 fn beyond_max_calls_flex_keeps_its_prompt_and_the_agent_is_told() {
     let mut w = World::new(Mode::Forward, Some(2.0));
-    for t in ["WR-A", "WR-B", "WR-C"] {
-        w.offer(t);
-        w.accept(t);
-    }
+    w.take(&["WR-A", "WR-B", "WR-C"]);
     assert!(w.notifications.contains(&"SecondVoiceCallIncoming"), "stock prompt for the third call");
     assert!(w.notifications.contains(&"limit"));
     assert!(!w.calls.contains_key(&World::call_of("WR-C")));

@@ -54,10 +54,7 @@ fn a_customer_flex_learns_of_after_the_agent_moved_on_is_held_then() {
 #[test]
 fn a_participant_unheld_outside_multi_call_is_not_held_again() {
     let mut w = World::new(Mode::Forward, None);
-    for t in ["WR-A", "WR-B"] {
-        w.offer(t);
-        w.accept(t);
-    }
+    w.take(&["WR-A", "WR-B"]);
     assert!(w.held("WR-A").contains("CA-cust-WR-A"));
     let mut t = w.tasks["WR-A"].clone();
     for p in &mut t.participants {
@@ -82,10 +79,7 @@ fn accepting_a_chat_holds_nothing() {
 fn unholding_a_mutes_and_holds_b_then_unmutes_a() {
     for mode in [Mode::Standby, Mode::Forward] {
         let mut w = World::new(mode, None);
-        for t in ["WR-A", "WR-B"] {
-            w.offer(t);
-            w.accept(t);
-        }
+        w.take(&["WR-A", "WR-B"]);
         let (a, b) = (World::call_of("WR-A"), World::call_of("WR-B"));
         let before = w.log.len();
         w.unhold("WR-A");
@@ -185,10 +179,7 @@ fn monitoring_on_flexs_own_idle_device_is_left_to_flex() {
 #[test]
 fn unmuting_a_held_call_with_the_mute_button_silences_the_others_first() {
     let mut w = World::new(Mode::Forward, None);
-    for t in ["WR-A", "WR-B"] {
-        w.offer(t);
-        w.accept(t);
-    }
+    w.take(&["WR-A", "WR-B"]);
     w.select("WR-A");
     let out = w.send(Event::TogglingMute);
     assert!(out.contains(&Command::MuteCall { call: World::call_of("WR-B"), muted: true }));

@@ -89,10 +89,7 @@ fn a_standby_that_cannot_register_is_retried_then_the_agent_is_told() {
 #[test]
 fn flex_replacing_its_device_forgets_its_calls_and_keeps_extra_ones() {
     let mut w = World::new(Mode::Forward, None);
-    for t in ["WR-A", "WR-B"] {
-        w.offer(t);
-        w.accept(t);
-    }
+    w.take(&["WR-A", "WR-B"]);
     let b = World::call_of("WR-B");
     w.calls.get_mut(&World::call_of("WR-A")).unwrap().open = false;
     let b_device = w.calls[&b].device;

@@ -177,8 +177,7 @@ impl Engine {
                         })
                 });
                 let sid = task.sid.clone();
-                let before = self.tasks.remove(&sid);
-                self.tasks.insert(sid.clone(), task);
+                let before = self.tasks.insert(sid.clone(), task);
                 if self.away.contains(&sid) {
                     self.hold_arrivals(&sid, before.as_ref());
                 }

@@ -41,11 +41,14 @@ impl<K: PartialEq, V> VecMap<K, V> {
         self.position(key).map(move |i| &mut self.0[i].1)
     }
 
-    /// Sets `key` to `value`, keeping its place when it was there.
-    pub fn insert(&mut self, key: K, value: V) {
+    /// Sets `key` to `value`, keeping its place when it was there; returns the old value.
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         match self.position(&key) {
-            Some(i) => self.0[i].1 = value,
-            None => self.0.push((key, value)),
+            Some(i) => Some(core::mem::replace(&mut self.0[i].1, value)),
+            None => {
+                self.0.push((key, value));
+                None
+            }
         }
     }
 

@@ -312,6 +312,14 @@ impl World {
         }
     }
 
+    /// Each of `tasks` is offered and accepted, in turn.
+    pub fn take(&mut self, tasks: &[&str]) {
+        for t in tasks {
+            self.offer(t);
+            self.accept(t);
+        }
+    }
+
     /// The agent accepts `task`: before-listener, then Flex selects the task
     /// and the agent's leg rings on whichever Device takes it.
     pub fn accept(&mut self, task: &str) {
