@@ -28,6 +28,11 @@ describe('a forwarded call that fails after connect() in real Flex', () => {
 
   test("every try fails: the call still rings, Flex's prompt comes back, the agent is told; A is untouched", async () => {
     const A = await inbound(s, 'Ada');
+    // Flex lists tasks newest first by their epoch-second dateCreated, and
+    // keeps arrival order within one second. Ben's task starts in a later
+    // second, so Ada's card is second and not under Flex's prompt bar, which
+    // covers the top card of the task list.
+    await new Promise((r) => setTimeout(r, 1050 - (Date.now() % 1000)));
     await s.flex.evaluate(failMicrophone, 100);
     const callSid = await transferToAlice(s, 'Ben');
     await clickAccept(s, callSid);
