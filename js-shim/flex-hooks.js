@@ -5,6 +5,8 @@ import { PROMPT, log, errorText, sidOf } from './util.js';
 import { addCallsColumn } from './teams-view.js';
 import { followActiveCall } from './live-comms-bar.js';
 
+const EMPTY = new Map();
+
 /** Host methods for Flex's actions, store and notifications (mixed into `Host`). */
 export const flexHooks = {
   enable() {
@@ -52,8 +54,9 @@ export const flexHooks = {
     this.attachFlexDevice(manager.voiceClient);
     const unsubscribe = manager.store.subscribe(this.guard(() => this.onStore()));
     this.undo.push(unsubscribe);
-    // Flex may replace its Device without any store change.
-    const timer = setInterval(this.guard(() => this.checkFlexDevice()), 500);
+    // Flex may replace its Device without any store change; the sweep also
+    // catches a task changed in place without a dispatch.
+    const timer = setInterval(this.guard(() => this.onStore(true)), 500);
     this.undo.push(() => clearInterval(timer));
     this.undo.push(() => this.attachFlexDevice(undefined));
 
@@ -77,38 +80,81 @@ export const flexHooks = {
       (this.flex.TaskHelper && this.flex.TaskHelper.getTaskByTaskSid && this.flex.TaskHelper.getTaskByTaskSid(sid));
   },
 
-  /** Copies what changed in Redux into the engine. */
-  onStore() {
+  /**
+   * Copies what changed in Redux into the engine. Re-entrant safe: a command
+   * carried out inside a pass may dispatch (PHONE_ADD_CALL), and Redux then
+   * calls this listener again before the outer pass has finished. That inner
+   * call only asks for another pass, so events always reach the engine in the
+   * order Flex's state took, never an outer pass's stale value after a newer one.
+   * `sweep` (the half-second timer) compares every task's snapshot whatever
+   * changed, a safety net for a Flex object changed without a dispatch.
+   */
+  onStore(sweep = false) {
     if (this.dead) return;
+    if (this.inStore) {
+      this.storeAgain = true;
+      return;
+    }
+    this.inStore = true;
+    try {
+      do {
+        this.storeAgain = false;
+        this.storePass(sweep);
+      } while (this.storeAgain && !this.dead);
+    } finally {
+      this.inStore = false;
+    }
+  },
+
+  /** One pass over Flex's state; returns early when a nested dispatch asks for another. */
+  storePass(full) {
     this.checkFlexDevice();
     const flexState = this.manager.store.getState().flex || {};
-    const tasks = (flexState.worker && flexState.worker.tasks) || new Map();
-    // Every change, not only a new tasks Map; the signature skips unchanged tasks.
-    const seen = new Set();
-    for (const [sid, task] of tasks) {
-      seen.add(sid);
-      const snap = this.snapshot(sid, task);
-      const sig = JSON.stringify(snap);
-      if (this.taskSigs.get(sid) === sig) continue;
-      this.taskSigs.set(sid, sig);
-      this.feed(snap);
-    }
-    for (const sid of [...this.taskSigs.keys()]) {
-      if (!seen.has(sid)) {
+    // Flex replaces these on every change it makes to them (a new Map and a
+    // new task wrapper per reservation update; a new Map and a new conference
+    // per conference update, which `task.conference` reads): when none is new,
+    // nothing multi-call reads has changed, and a timer tick or an activity
+    // change costs four comparisons whatever the number of tasks.
+    const tasks = (flexState.worker && flexState.worker.tasks) || EMPTY;
+    const conferences = (flexState.conferences && flexState.conferences.states) || EMPTY;
+    const selected = (flexState.view && flexState.view.selectedTaskSid) || undefined;
+    const activeCall = flexState.phone && flexState.phone.activeCall;
+    const seen = this.seen;
+    if (!full && seen.tasks === tasks && seen.conferences === conferences && seen.selected === selected && seen.activeCall === activeCall) return;
+    seen.tasks = undefined; // a pass cut short is not skipped next time
+    if (full || tasks !== this.lastTasks || conferences !== this.lastConferences) {
+      for (const [sid, task] of tasks) {
+        const conf = conferences.get(task.taskSid); // keyed by task sid, as `task.conference` reads it
+        const known = this.taskSigs.get(sid);
+        if (!full && known && known.task === task && known.conf === conf) continue;
+        const snap = this.snapshot(sid, task);
+        const sig = JSON.stringify(snap);
+        const changed = !known || known.sig !== sig;
+        this.taskSigs.set(sid, { task, conf, sig });
+        if (changed) this.feed(snap);
+        if (this.storeAgain) return;
+      }
+      for (const sid of [...this.taskSigs.keys()]) {
+        if (tasks.has(sid)) continue;
         this.taskSigs.delete(sid);
         this.feed({ type: 'taskRemoved', task: sid });
+        if (this.storeAgain) return;
       }
+      this.lastTasks = tasks;
+      this.lastConferences = conferences;
     }
-    const selected = (flexState.view && flexState.view.selectedTaskSid) || undefined;
     if (selected !== this.lastSelected) {
       this.lastSelected = selected;
       this.feed({ type: 'taskSelected', task: selected });
+      if (this.storeAgain) return;
     }
-    const active = sidOf(flexState.phone && flexState.phone.activeCall);
+    const active = sidOf(activeCall);
     if (active !== this.lastActive) {
       this.lastActive = active;
       this.feed({ type: 'activeCallChanged', call: active });
+      if (this.storeAgain) return;
     }
+    Object.assign(seen, { tasks, conferences, selected, activeCall });
   },
 
   /** A task's `taskChanged` event: Flex's participant fields are prototype getters, copied out. */

@@ -25,7 +25,8 @@ export class Host {
     this.prompts = new Map(); // call sid -> Flex's second-call prompt context
     this.pendingPrompt = undefined;
     this.holds = undefined; // holds started by the before-listener running now
-    this.taskSigs = new Map();
+    this.taskSigs = new Map(); // task sid -> { task, conf, sig }: what the engine was last told
+    this.seen = {}; // the Flex state objects of the last complete store pass
     // The binding arms the engine's timers and hands their events back here.
     this.engine = new Engine((event) => this.feed(event));
   }

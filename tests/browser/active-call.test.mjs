@@ -103,4 +103,25 @@ for (const mode of MODES) {
       assert.equal(r.ok, true, `StartOutboundCall refused after all calls ended: ${r.error}`);
     } finally { await h.close(); }
   });
+
+  // Why the double: it can change Flex's selection with a bare store dispatch
+  // and count every PHONE_* dispatch in order.
+  test(`${mode}: Flex selects a task by a store change: the active call follows in one dispatch, no stale report`, { skip }, async () => {
+    const h = await openFlex(browser, srv.origin, { config: uiAttributes(mode, { mc: { max_calls: 3 } }) });
+    try {
+      await h.offerCall('WR1'); const a = await h.acceptCall('WR1');
+      await h.offerCall('WR2'); await h.acceptCall('WR2');
+      await h.offerCall('WR3'); await h.acceptCall('WR3');
+      const from = await h.run((D) => D.world.log('test.mark').seq);
+      // The engine answers the selection with PHONE_ADD_CALL from inside the
+      // store listener: Redux runs the listener again before the first pass
+      // ends, and that pass must not then report the call it read before.
+      await h.run((D) => D.manager.store.dispatch({ type: 'VIEW_SELECT_TASK', payload: 'WR1' }));
+      const s = await waitActive(h, a.callSid, 'A active after Flex selected it').catch(async () => h.snap());
+      assertActive(s, a.callSid, 'Flex selected A');
+      await new Promise((r) => setTimeout(r, 300)); // a repair would come within a few ms
+      const phone = await h.run((D, seq) => D.world.timeline.filter((e) => e.seq > seq && /^redux\.PHONE_/.test(e.kind)).map((e) => `${e.kind} ${e.callSid || ''}`), from);
+      assert.deepEqual(phone, [`redux.PHONE_ADD_CALL ${a.callSid}`], 'one dispatch, for A');
+    } finally { await h.close(); }
+  });
 }
