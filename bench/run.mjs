@@ -7,7 +7,7 @@
 //                                       its payload, start-up and boundary in the same run, beside this tree's
 //   node bench/run.mjs --check-payload  build, print the payload, exit 1 when over 36 KB gzipped
 //   node bench/run.mjs --check-payload --no-build   the same on the bundle already built (npm test's form)
-//   node bench/run.mjs --only=payload,startup,decisions,boundary,calls
+//   node bench/run.mjs --only=payload,startup,decisions,boundary,listeners,calls
 //   node bench/run.mjs --no-build       use the dist/ and target/bindgen/ already built
 //   node bench/run.mjs --no-write       do not rewrite BENCHMARKS.md
 //   node bench/run.mjs --note=TEXT      a line about the machine for BENCHMARKS.md (e.g. other work running)
@@ -24,6 +24,7 @@ import { ROOT, OUT, machine, save, load } from './lib.mjs';
 import { payload } from './payload.mjs';
 import { startup } from './startup.mjs';
 import { boundary, SIZES } from './boundary.mjs';
+import { listenersInDouble, listenersInRealFlex, REFERENCE_US, NOOP_BUDGET_US } from './listeners.mjs';
 
 const args = process.argv.slice(2);
 const has = (f) => args.includes(f);
@@ -160,6 +161,19 @@ try {
   if (beforeRev) removeBefore();
 }
 
+if (want('listeners')) {
+  step('6. listener time in the Flex double and in real Flex (the local Twilio, real calls)');
+  const double = await listenersInDouble({ rounds: quick ? 15 : 60 });
+  let real;
+  try {
+    real = await listenersInRealFlex({ rounds: quick ? 3 : 8 });
+  } catch (e) {
+    console.error(`# bench: listener time in real Flex failed: ${e.message}`);
+    real = { error: e.message.split('\n')[0] };
+  }
+  results.listeners = { double, real };
+}
+
 if (want('calls')) {
   step('4 + 5. second-call latency and crosstalk in the sandbox (real Voice SDK, real media)');
   const script = path.join(ROOT, 'bench', 'calls.mjs');
@@ -209,6 +223,20 @@ function table(r) {
   };
   if (r.boundary) boundaryRows(r.boundary, '', true);
   if (b4?.boundary) boundaryRows(b4.boundary, was, false);
+  const li = r.listeners;
+  if (li) {
+    const d = li.double;
+    for (const k of Object.keys(REFERENCE_US)) {
+      rows.push([`6. ${k}, double`, d.sizes.map((n) => `${n}: ${us(d.bySize[n][k].median)}`).join(', '), `≤ reference (${d.sizes.map((n) => REFERENCE_US[k][n]).join(' / ')} µs)`,
+        verdict(d.sizes.every((n) => d.bySize[n][k].median <= REFERENCE_US[k][n]))]);
+    }
+    rows.push(['6. store, state unchanged, double', d.sizes.map((n) => `${n}: ${us(d.bySize[n].unchanged.median)}`).join(', '), `≤ ${NOOP_BUDGET_US} µs`, verdict(d.sizes.every((n) => d.bySize[n].unchanged.median <= NOOP_BUDGET_US))]);
+    const rf = li.real;
+    if (rf && !rf.error) {
+      for (const k of Object.keys(REFERENCE_US)) rows.push([`6. ${k}, real Flex`, rf.sizes.map((n) => `${n}: ${us(rf.bySize[n][k].median)}`).join(', '), 'reported', '–']);
+      rows.push(['6. store, state unchanged, real Flex', rf.sizes.map((n) => `${n}: ${us(rf.bySize[n].unchanged.median)}`).join(', '), `≤ ${NOOP_BUDGET_US} µs`, verdict(rf.sizes.every((n) => rf.bySize[n].unchanged.median <= NOOP_BUDGET_US))]);
+    } else if (rf) rows.push(['6. listeners, real Flex', `not measured: ${rf.error}`, '–', '–']);
+  }
   const c = r.calls;
   if (c && c.crosstalk) for (const m of Object.keys(c.crosstalk)) {
     const x = c.crosstalk[m];
@@ -377,6 +405,7 @@ function render(r) {
       }
     }
   }
+  if (r.listeners) L.push(...renderListeners(r.listeners));
   const c = r.calls;
   L.push('## 4. Crosstalk and 5. second-call latency (sandbox, real Voice SDK, real media)', '');
   L.push('Reproduce: `node bench/run.mjs --only=calls --no-build` (starts the sandbox itself in a fresh network namespace, `unshare -rn`, as the e2e tests do).', '');
@@ -386,4 +415,45 @@ function render(r) {
     L.push(...(c.markdown || []), '');
   }
   return L.join('\n') + '\n';
+}
+
+function renderListeners({ double: d, real: rf }) {
+  const L = ['## 6. Listener time (issue 13)', ''];
+  L.push('Reproduce: `node bench/run.mjs --only=listeners --no-build`.', '');
+  L.push('How long Flex waits on multi-call: each of its listeners\' synchronous time, taken by `bench/pages/listener-timer.js`, which',
+    'wraps `Actions.addListener` and `store.subscribe` when the bundle calls `Flex.Plugins.init` and times only the listeners the',
+    'bundle\'s own script registers. A listener\'s time includes everything that runs inside it: the engine, the commands carried',
+    'out, and every store listener (Flex\'s own too, and any rendering they do) of a dispatch it makes, such as setting Flex\'s',
+    'active call. Rounds at N live calls: **select** the other of the two newest calls\' tasks (`SelectTask`); **un-hold** the held',
+    'one of them (`UnholdCall`, which holds the other); **accept** one more call (`AcceptTask`; the oldest call then ends and is',
+    'completed, so N stays). **store** is each call of one of multi-call\'s store listeners during the accepts. **State unchanged**',
+    'is multi-call\'s store listeners (its copy of Flex\'s state into the engine, and the wrapper of Flex\'s call bar where Flex',
+    'renders one) called 1,000 times in a row with Flex\'s state unchanged, as on a dispatch that changes nothing they read (a',
+    'timer tick, an activity change): the mean per dispatch of each batch, median of 10 batches.', '');
+  const table = (x, title, extra) => {
+    L.push(`### ${title}`, '', ...extra);
+    L.push(`| listener | ${x.sizes.map((n) => `${n} call${n > 1 ? 's' : ''}: median (p10 – p90)`).join(' | ')} |`, `| --- | ${x.sizes.map(() => '---:').join(' | ')} |`);
+    for (const k of ['beforeSelectTask', 'beforeUnholdCall', 'beforeAcceptTask', 'store']) {
+      L.push(`| ${k} | ${x.sizes.map((n) => { const v = x.bySize[n][k]; return `${us(v.median)} (${us(v.p10)} – ${us(v.p90)}), n = ${v.n}`; }).join(' | ')} |`);
+    }
+    L.push(`| multi-call's store listeners, state unchanged (per dispatch) | ${x.sizes.map((n) => `${us(x.bySize[n].unchanged.median)} (${x.bySize[n].storeListeners} listener${x.bySize[n].storeListeners > 1 ? 's' : ''})`).join(' | ')} |`);
+    if (x.sizes.every((n) => x.bySize[n].dispatch)) L.push(`| for scale: one whole dispatch that changes nothing, all of Flex's store listeners included | ${x.sizes.map((n) => `${us(x.bySize[n].dispatch.median)} (${us(x.bySize[n].dispatch.p10)} – ${us(x.bySize[n].dispatch.p90)})`).join(' | ')} |`);
+    L.push(`| tasks in Flex's state | ${x.sizes.map((n) => x.bySize[n].tasks).join(' | ')} |`, '');
+  };
+  table(d, 'In the Flex double', [
+    `\`bench/pages/listeners.html\`: the Flex double (\`tests/flex-double/\`) with its fake Voice SDK, standby mode, ${d.rounds} rounds per size,`,
+    'one fresh browser context per size; `performance.now()` resolves 5 µs (cross-origin isolated page).', '',
+    `The bar is the reference feature's median on the double at 1 / 10 / 50 calls, as issue 13 gives it (measured in its own run; the`,
+    'reference\'s code is not part of this project, so it is not re-run here): accept 244 / 295 / 457 µs, select 187 / 201 / 193 µs,',
+    `un-hold 143 / 195 / 328 µs; and at most ${NOOP_BUDGET_US} µs for a dispatch that changes nothing: **${verdict(d.pass)}**.`, '']);
+  if (rf && !rf.error) {
+    table(rf, 'In the real Flex UI', [
+      `\`@twilio/flex-ui\` against the local Twilio (\`sandbox/\`), ${rf.mode} mode, real calls with real media: one inbound, the rest`,
+      `transferred in and accepted with Flex's own Accept button; ${rf.rounds} rounds per size. The page is not cross-origin isolated,`,
+      'so `performance.now()` resolves 100 µs there: single samples are quantised (the unchanged-state figure is timed per batch and',
+      'is not). Sizes stop at 10: each call is a Voice SDK Device with a live peer connection in one headless page.', '']);
+  } else {
+    L.push('### In the real Flex UI', '', `**Not measured** in this run${rf && rf.error ? `: ${rf.error}` : ''}.`, '');
+  }
+  return L;
 }

@@ -31,13 +31,22 @@ export function followActiveCall(flex, manager) {
     throw new Error('Flex LiveCommsBar.Content.addWrapper is missing');
   }
   let on = true;
+  // The bar's store listener runs on every dispatch: look again only when
+  // the active call, the tasks or the conferences (which `task.conference`
+  // reads) are new objects, so a dispatch that changes none costs three comparisons.
+  let memo = {};
   const current = () => {
     if (!on) return undefined;
     try {
       const flexState = manager.store.getState().flex;
       const call = flexState.phone && flexState.phone.activeCall;
+      const tasks = flexState.worker && flexState.worker.tasks;
+      const conferences = flexState.conferences && flexState.conferences.states;
+      if (memo.call === call && memo.tasks === tasks && memo.conferences === conferences) return memo.task;
       const sid = call && call.parameters && call.parameters.CallSid;
-      return taskOfCall(flexState.worker && flexState.worker.tasks, sid);
+      const task = taskOfCall(tasks, sid);
+      memo = { call, tasks, conferences, task };
+      return task;
     } catch (_) {
       return undefined; // never break Flex's bar: its own choice stands
     }

@@ -90,7 +90,8 @@ function readFlex() {
 
 /**
  * The local Twilio, Chromium, the customer panel and the real Flex desktop.
- * @param {{mode?: string, latencyMs?: number, plugin?: boolean}} opts
+ * `initScripts` (Playwright's `{ path }` or `{ content }`) run in every page before its own scripts (the benchmarks' instruments).
+ * @param {{mode?: string, latencyMs?: number, plugin?: boolean, initScripts?: object[]}} opts
  */
 export async function openFlex(opts = {}) {
   const sandbox = await startSandbox({ port: 0, ...opts });
@@ -109,6 +110,7 @@ export async function openFlex(opts = {}) {
   });
   const context = await browser.newContext({ serviceWorkers: 'allow', viewport: { width: 1400, height: 900 } });
   await context.grantPermissions(['microphone'], { origin: sandbox.url });
+  for (const script of opts.initScripts || []) await context.addInitScript(script);
   // Every request and socket, and whether the Service Worker answered it (then it never reached the network).
   const requests = [];
   context.on('request', (r) => { if (!r.serviceWorker()) requests.push({ url: r.url(), request: r }); });

@@ -1,0 +1,132 @@
+// Benchmark 6, listener time: how long Flex waits on multi-call's listeners,
+// at 1, 10 and 50 live calls, for the actions an agent takes (select,
+// un-hold, accept) and for a Redux dispatch that changes nothing multi-call
+// reads. In the Flex double (bench/pages/listeners.html: every size, many
+// rounds) and in the real Flex UI against the local Twilio (real calls with
+// real media, so fewer sizes and rounds). Each listener's synchronous time,
+// as bench/pages/listener-timer.js takes it.
+import path from 'node:path';
+import { ROOT, startServer, launchChromium, stats } from './lib.mjs';
+
+export const DOUBLE_SIZES = [1, 10, 50];
+export const REAL_SIZES = [1, 4, 10];
+/** The reference feature's medians on the double (issue 13, its own run), the bar at 1 / 10 / 50 calls. */
+export const REFERENCE_US = {
+  beforeAcceptTask: { 1: 244, 10: 295, 50: 457 },
+  beforeSelectTask: { 1: 187, 10: 201, 50: 193 },
+  beforeUnholdCall: { 1: 143, 10: 195, 50: 328 },
+};
+export const NOOP_BUDGET_US = 5;
+const LISTENERS = ['beforeSelectTask', 'beforeUnholdCall', 'beforeAcceptTask', 'store'];
+
+const toUs = (ms) => ms.map((x) => x * 1000);
+function summarise(raw) {
+  const out = { tasks: raw.tasks };
+  for (const k of LISTENERS) out[k] = stats(toUs(raw[k] || []));
+  out.unchanged = stats(raw.unchangedUs);
+  if (raw.storeListeners) out.storeListeners = raw.storeListeners;
+  if (raw.dispatchMs) out.dispatch = stats(toUs(raw.dispatchMs));
+  return out;
+}
+
+const line = (n, r) => `${n} call${n > 1 ? 's' : ''}: ${LISTENERS.map((k) => `${k} ${r[k].median?.toFixed(0)} µs`).join(', ')}, store unchanged ${r.unchanged.median?.toFixed(2)} µs (medians)`;
+
+/** The Flex double, one fresh browser context per size. */
+export async function listenersInDouble({ sizes = DOUBLE_SIZES, rounds = 60 } = {}) {
+  const srv = await startServer();
+  const browser = await launchChromium();
+  const bySize = {};
+  try {
+    for (const n of sizes) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(`${srv.origin}/bench/pages/listeners.html`);
+      await page.evaluate(() => window.openDouble());
+      const raw = await page.evaluate(([size, r]) => window.runListeners(size, r), [n, rounds]);
+      await context.close();
+      if (errors.length) throw new Error(`the double page failed: ${errors[0]}`);
+      bySize[n] = summarise(raw);
+      console.error(`double, ${line(n, bySize[n])}`);
+    }
+  } finally {
+    await browser.close();
+    await srv.close();
+  }
+  const pass = Object.entries(REFERENCE_US).every(([k, ref]) => sizes.every((n) => !ref[n] || bySize[n][k].median <= ref[n]))
+    && sizes.every((n) => bySize[n].unchanged.median <= NOOP_BUDGET_US);
+  return { sizes, rounds, bySize, pass };
+}
+
+/** The real Flex UI against the local Twilio: `n` real calls (one inbound, the rest transferred in), then the same rounds. */
+export async function listenersInRealFlex({ sizes = REAL_SIZES, rounds = 8, mode = 'standby' } = {}) {
+  const { openFlex, inbound, transferred, until } = await import('../tests/real-flex/harness.mjs');
+  const bySize = {};
+  for (const n of sizes) {
+    const s = await openFlex({ mode, initScripts: [{ path: path.join(ROOT, 'bench', 'pages', 'listener-timer.js') }, { content: INSTALL_IN_REAL_FLEX }] });
+    try {
+      const raw = { beforeSelectTask: [], beforeUnholdCall: [], beforeAcceptTask: [], store: [] };
+      const take = async (name) => { raw[name].push(...await s.flex.evaluate((k) => window.listenerTimes.take(k), name)); };
+      const clear = () => s.flex.evaluate(() => window.listenerTimes.clear());
+      const live = [await inbound(s, 'Caller 1')];
+      for (let i = 1; i < n; i++) live.push(await transferred(s, `Caller ${i + 1}`));
+      let callers = n;
+      const settled = () => until(async () => {
+        const st = await s.state();
+        return st.tasks.every((t) => !t.participants || t.participants.every((p) => p.status !== 'joined' || p.type !== 'customer' || typeof p.onHold === 'boolean'));
+      }, { what: 'holds settled' }).then(() => new Promise((r) => setTimeout(r, 400)));
+      await settled();
+      for (let r = 0; r < rounds; r++) {
+        const b = live[live.length - 1];
+        const a = live.length > 1 ? live[live.length - 2] : undefined;
+        await clear();
+        await s.invoke('SelectTask', { sid: (r % 2 || !a ? b : a).reservationSid });
+        await take('beforeSelectTask');
+        await settled();
+        const target = a ? (r % 2 ? a : b) : b;
+        if (!a) { await s.invoke('HoldCall', { sid: b.reservationSid }); await settled(); }
+        await clear();
+        await s.invoke('UnholdCall', { sid: target.reservationSid });
+        await take('beforeUnholdCall');
+        await settled();
+        await clear();
+        if (n > 1 || r < 2) {
+          // One more call (transferred in and accepted), then the oldest customer hangs up and Flex completes it.
+          live.push(await transferred(s, `Caller ${++callers}`));
+          await take('beforeAcceptTask');
+          await take('store');
+          const oldest = live.shift();
+          await s.customer.evaluate((sid) => window.customerPanel.hangup(sid), oldest.callSid);
+          await until(async () => (await s.state()).tasks.find((t) => t.sid === oldest.reservationSid)?.status !== 'accepted', { what: 'the oldest call ended' });
+          await s.invoke('CompleteTask', { sid: oldest.reservationSid });
+          await settled();
+        }
+      }
+      raw.unchangedUs = await s.flex.evaluate(() => window.listenerTimes.unchangedCost());
+      raw.storeListeners = await s.flex.evaluate(() => window.listenerTimes.storeListenerCount());
+      // For scale: one whole dispatch that changes nothing, every store listener (Flex's own and multi-call's) included.
+      raw.dispatchMs = await s.flex.evaluate(() => {
+        const store = window.Twilio.Flex.Manager.getInstance().store;
+        const out = [];
+        for (let i = 0; i < 20; i++) { const t = performance.now(); store.dispatch({ type: 'MULTI_CALL_BENCH_NOOP' }); out.push(performance.now() - t); }
+        return out;
+      });
+      raw.tasks = (await s.state()).tasks.length;
+      bySize[n] = summarise(raw);
+      console.error(`real Flex, ${line(n, bySize[n])}`);
+    } finally {
+      await s.close();
+    }
+  }
+  return { sizes, rounds, mode, bySize };
+}
+
+// Runs in the sandbox's Flex page before its scripts: flex-boot.js fires
+// `sandbox:flex-loaded` once Flex's bundle has run, before Flex.create loads the plugins.
+const INSTALL_IN_REAL_FLEX = `
+window.addEventListener('sandbox:flex-loaded', () => {
+  const Flex = window.Twilio.Flex;
+  window.installListenerTimer(Flex, () => Flex.Manager.getInstance().store);
+}, { once: true });
+`;
