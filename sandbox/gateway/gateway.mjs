@@ -19,7 +19,7 @@ export class Gateway {
     this.pending = new Map();         // request id → resolver (replies from the customer panel)
     this.nextReq = 1;
     this.observers = [];              // the local Twilio's faces of the World (TaskRouter, Sync): `changed()` after each change
-    this.world = new World({ changed: () => this.schedulePush() });
+    this.world = new World({ changed: () => this.schedulePush(), log: (note) => this.log({ ch: 'gateway', note }) });
   }
 
   log(entry) {
@@ -129,14 +129,15 @@ export class Gateway {
   hungUp(session, leg) {
     if (!leg || leg.state === 'ended') return;
     if (leg.state === 'ringing' && leg.owner !== session) return void leg.invited.delete(session);
-    this.endLeg(leg, { byDevice: true });
+    this.endLeg(leg, { byDevice: true, why: `the Device on session ${session.id} hung up` });
     // The agent leaving ends the conference (endConferenceOnExit), as in Flex.
     if (leg.kind === 'agent') this.endCustomerCall(leg.customerCallSid);
   }
 
-  endLeg(leg, { byDevice = false } = {}) {
+  endLeg(leg, { byDevice = false, why = 'ended' } = {}) {
     if (leg.state === 'ended') return;
     const was = leg.state;
+    this.log({ ch: 'gateway', note: `${leg.kind} leg ${leg.callSid} (${was}) ends: ${why}` });
     leg.state = 'ended';
     if (!byDevice && was === 'answered') leg.owner?.send('hangup', { callsid: leg.callSid });
     if (!byDevice && was === 'ringing') for (const s of leg.invited) s.send('cancel', { callsid: leg.callSid });
@@ -146,7 +147,7 @@ export class Gateway {
 
   endCustomerCall(callSid) {
     this.world.endCall(callSid);
-    for (const leg of this.legs.values()) if (leg.customerCallSid === callSid) this.endLeg(leg);
+    for (const leg of this.legs.values()) if (leg.customerCallSid === callSid) this.endLeg(leg, { why: `the customer's call ${callSid} ended` });
   }
 
   customerOwner(leg) { return this.world.calls.get(leg.customerCallSid)?.owner; }
@@ -197,7 +198,7 @@ export class Gateway {
         return (await this.ring(task, 'monitor')).callSid;
       }
       case 'monitor.stop': {
-        for (const leg of this.legs.values()) if (leg.kind === 'monitor') this.endLeg(leg);
+        for (const leg of this.legs.values()) if (leg.kind === 'monitor') this.endLeg(leg, { why: 'monitoring stopped' });
         return null;
       }
       // tests and debugging
@@ -238,7 +239,7 @@ export class Gateway {
     for (const leg of this.legs.values()) {
       if (leg.state !== 'answered' || leg.kind !== 'agent') continue;
       const conf = this.world.conferences.get(this.world.tasks.get(leg.taskSid)?.conferenceSid);
-      if (conf?.participants.some((p) => p.callSid === leg.callSid && p.status === 'left')) this.endLeg(leg);
+      if (conf?.participants.some((p) => p.callSid === leg.callSid && p.status === 'left')) this.endLeg(leg, { why: 'its participant left the conference' });
     }
     for (const o of this.observers) {
       try { o.changed(); } catch (e) { this.log({ ch: 'gateway', error: `observer: ${e.stack || e}` }); }

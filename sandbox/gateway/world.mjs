@@ -10,7 +10,7 @@ export const OTHER = { sid: 'WK' + 'b'.repeat(32), identity: 'bob', name: 'Bob (
 const LIVE_TASK = new Set(['reserved', 'assigned', 'wrapping']);
 
 export class World {
-  /** @param {{changed: () => void}} hooks called after every state change */
+  /** @param {{changed: () => void, log?: (note: string) => void}} hooks called after every state change, and with a note on what the world did by itself */
   constructor(hooks) {
     this.hooks = hooks;
     // Copies: a World changes its workers (activity), and each test or server starts a fresh one.
@@ -137,6 +137,7 @@ export class World {
       for (const other of conf.participants) {
         if (other.participantType === 'worker' && other !== p && other.status === 'joined') {
           other.status = 'left';
+          this.hooks.log?.(`worker ${other.workerSid} (${other.callSid}) leaves conference ${conf.sid}: worker ${workerSid} (${callSid}) joined (a cold transfer)`);
           for (const t of this.tasks.values()) {
             // Alice (a real Flex) wraps up, as TaskRouter's reservation does; Bob is done.
             if (t.conferenceSid === conf.sid && t.workerSid === other.workerSid && t.status === 'assigned') t.status = other.workerSid === AGENT.sid ? 'wrapping' : 'completed';

@@ -319,7 +319,7 @@ export class TaskRouter {
     const p = task && this.conferenceOf(task)?.participants.find((x) => x.workerSid === TargetWorkerSid && x.status === 'joined');
     if (!p) return fail(404, `worker ${TargetWorkerSid} is not on task ${TaskSid}'s call`);
     const leg = this.gateway.legs.get(p.callSid);
-    if (leg) this.gateway.endLeg(leg);
+    if (leg) this.gateway.endLeg(leg, { why: 'KickWorkerParticipant' });
     else this.world.leave(p.callSid);
     return { status: 200, body: this.taskRaw(task) };
   }

@@ -189,11 +189,12 @@ export async function accept(s, callSid) {
 }
 
 /** What a failed wait on a call needs to be understood: its legs, their signalling, multi-call's lines. */
-function diagnose(s, callSid) {
+/** The legs of a customer call, their signalling and the gateway's notes, and multi-call's last lines. */
+export function diagnose(s, callSid) {
   const legs = [...s.gateway.legs.values()].filter((l) => l.customerCallSid === callSid);
   const sids = new Set(legs.map((l) => l.callSid));
   const frames = s.gateway.frames.filter((f) => f.ch === 'signal' && sids.has(f.payload?.callsid) || f.ch === 'gateway')
-    .map((f) => `${f.t % 100000} ${f.ch} ${f.dir || ''} ${f.session || ''} ${f.type || ''} ${f.warn || f.error || ''}`);
+    .map((f) => `${f.t % 100000} ${f.ch} ${f.dir || ''} ${f.session || ''} ${f.type || ''} ${f.warn || f.error || f.note || ''}`);
   return [`legs: ${JSON.stringify(legs.map((l) => ({ callSid: l.callSid, state: l.state, invited: l.invited.size })))}`,
     ...frames.slice(-20), ...s.pluginLines().slice(-12)].join('\n');
 }

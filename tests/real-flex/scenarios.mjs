@@ -5,7 +5,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  openFlex, inbound, transferred, farEnds, until, callOf, customerHeld, flexShowsHeld, taskCard, offLoopback, screenshot, copyToDocs,
+  openFlex, inbound, transferred, farEnds, until, callOf, customerHeld, flexShowsHeld, taskCard, offLoopback, screenshot, copyToDocs, diagnose,
   AUDIBLE, SILENT,
 } from './harness.mjs';
 
@@ -95,11 +95,13 @@ export function multiCallScenarios(mode) {
     });
 
     test(`${mode} 4: un-holding B from its task card while A is selected makes B the selected task and Flex's active call`, async () => {
+      const lost = [A, B].filter((c) => s.gateway.legs.get(c.leg)?.state !== 'answered');
+      assert.deepEqual(lost.map((c) => c.leg), [], `no call is lost before this step:\n${lost.map((c) => diagnose(s, c.callSid)).join('\n')}${why()}`);
       assert.equal(await selected(), A.reservationSid, 'A is selected');
       await s.closeBanner();
       await taskCard(s, 'Ben').locator('[data-testid="hold-task"]').click({ timeout: 10000 }).catch(async (e) => {
         await screenshot(s.flex, `real-flex-${mode}-4-failed`);
-        throw new Error(`${e.message}\n${JSON.stringify((await s.state()).tasks)}`);
+        throw new Error(`${e.message}\n${JSON.stringify((await s.state()).tasks)}\n${diagnose(s, B.callSid)}${why()}`);
       });
       await until(() => customerHeld(s, A.callSid) && !customerHeld(s, B.callSid), { what: `A held, B un-held${why()}` });
       await until(async () => !(await callOf(s, B.leg)).muted && (await callOf(s, A.leg)).muted, { what: 'B un-muted, A muted' });
