@@ -7,7 +7,7 @@
 //                                       its payload, start-up and boundary in the same run, beside this tree's
 //   node bench/run.mjs --check-payload  build, print the payload, exit 1 when over 36 KB gzipped
 //   node bench/run.mjs --check-payload --no-build   the same on the bundle already built (npm test's form)
-//   node bench/run.mjs --only=payload,startup,decisions,boundary,listeners,calls
+//   node bench/run.mjs --only=payload,startup,startup-real,decisions,boundary,listeners,calls
 //   node bench/run.mjs --no-build       use the dist/ and target/bindgen/ already built
 //   node bench/run.mjs --no-write       do not rewrite BENCHMARKS.md
 //   node bench/run.mjs --note=TEXT      a line about the machine for BENCHMARKS.md (e.g. other work running)
@@ -24,6 +24,7 @@ import { ROOT, OUT, machine, save, load } from './lib.mjs';
 import { payload } from './payload.mjs';
 import { startup } from './startup.mjs';
 import { boundary, SIZES } from './boundary.mjs';
+import { startupInRealFlex } from './startup-real.mjs';
 import { listenersInDouble, listenersInRealFlex, REFERENCE_US, NOOP_BUDGET_US } from './listeners.mjs';
 
 const args = process.argv.slice(2);
@@ -161,6 +162,17 @@ try {
   if (beforeRev) removeBefore();
 }
 
+if (want('startup-real')) {
+  step(`2b. start-up in real Flex (${quick ? 5 : 20} page loads with multi-call and as many without, taking turns)`);
+  try {
+    results.startupReal = await startupInRealFlex({ loads: quick ? 5 : 20 });
+    console.error(`Flex ready after its plugin list: median ${ms(results.startupReal.with.median)} with multi-call, ${ms(results.startupReal.without.median)} without`);
+  } catch (e) {
+    console.error(`# bench: start-up in real Flex failed: ${e.message}`);
+    results.startupReal = { error: e.message.split('\n')[0] };
+  }
+}
+
 if (want('listeners')) {
   step('6. listener time in the Flex double and in real Flex (the local Twilio, real calls)');
   const double = await listenersInDouble({ rounds: quick ? 15 : 60 });
@@ -216,6 +228,13 @@ function table(r) {
   const startupRow = (name, s, budget) => rows.push([name, `median ${ms(s.total.median)} (p10 ${ms(s.total.p10)}, p90 ${ms(s.total.p90)}, ${s.loads} loads)`, ...budget]);
   if (r.startup) startupRow('2. start-up', r.startup, ['≤ 5 ms median', verdict(r.startup.pass)]);
   if (b4?.startup) startupRow(`2. start-up${was}`, b4.startup, ['reported', '–']);
+  const sr = r.startupReal;
+  if (sr && !sr.error) {
+    rows.push(['2b. real Flex ready, with multi-call', `median ${ms(sr.with.median)} (p10 ${ms(sr.with.p10)}, p90 ${ms(sr.with.p90)}, ${sr.with.n} loads)`, 'reported', '–']);
+    rows.push(['2b. real Flex ready, without it', `median ${ms(sr.without.median)} (p10 ${ms(sr.without.p10)}, p90 ${ms(sr.without.p90)}, ${sr.without.n} loads)`, 'reported', '–']);
+    const init = sr.steps.at(-1);
+    rows.push(['2b. multi-call\'s awaited init, real Flex', `median ${ms(init.median)} (p10 ${ms(init.p10)}, p90 ${ms(init.p90)})`, 'reported', '–']);
+  } else if (sr) rows.push(['2b. start-up in real Flex', `not measured: ${sr.error}`, '–', '–']);
   if (r.native) for (const e of EVENTS) rows.push([`3. ${e}, native`, SIZES.map((n) => `${n}: ${us(r.native[e][n].meanNs / 1000)}`).join(', '), '–', '–']);
   const boundaryRows = (b, suffix, judged) => {
     for (const e of EVENTS) rows.push([`3. ${e}, wasm boundary${suffix}`, SIZES.map((n) => `${n}: ${us(b.events[e][n].trimmedMean)}`).join(', '),
@@ -353,6 +372,7 @@ function render(r) {
     }
     L.push('', `Budget ≤ 5 ms median: **${verdict(s.pass)}**.`, '');
   }
+  if (r.startupReal) L.push(...renderStartupReal(r.startupReal));
   if (r.native || r.boundary) {
     L.push('## 3. Decision time', '');
     L.push('Reproduce: `cargo bench --bench decisions` (native) and `node bench/run.mjs --only=boundary --no-build` (browser); both: `node bench/run.mjs --only=decisions,boundary`.', '');
@@ -455,5 +475,26 @@ function renderListeners({ double: d, real: rf }) {
   } else {
     L.push('### In the real Flex UI', '', `**Not measured** in this run${rf && rf.error ? `: ${rf.error}` : ''}.`, '');
   }
+  return L;
+}
+
+function renderStartupReal(sr) {
+  const L = ['## 2b. Start-up in the real Flex UI (issue 13)', ''];
+  L.push('Reproduce: `node bench/run.mjs --only=startup-real --no-build`.', '');
+  if (sr.error) return [...L, `**Not measured** in this run: ${sr.error}.`, ''];
+  L.push('`@twilio/flex-ui` (the pinned version) against the local Twilio (`sandbox/`), in headless Chromium: the sandbox\'s Flex page loaded',
+    `${sr.loads} times with multi-call in Flex's plugin list and ${sr.loads} times without it, taking turns in one browser context (so Flex's`,
+    '18 MB bundle is in the HTTP and code caches, as on an agent\'s reload), after one discarded load of each. What is timed: from',
+    'the plugin list\'s response (resource timing) to Flex\'s agent desktop being ready (`Flex.create` resolved, which awaits every',
+    'plugin\'s `init`, and the desktop rendered by `flex.init`). The page is not cross-origin isolated: `performance.now()` resolves 100 µs.', '');
+  L.push('| Flex ready after its plugin list | median | p10 | p90 | min | max |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const [name, x] of [['with multi-call', sr.with], ['without multi-call', sr.without]]) L.push(`| ${name} | ${ms(x.median)} | ${ms(x.p10)} | ${ms(x.p90)} | ${ms(x.min)} | ${ms(x.max)} |`);
+  L.push('', `Difference of the medians: **${ms(sr.with.median - sr.without.median)}**; the spread of the loads without multi-call (p90 − p10) is ${ms(sr.without.p90 - sr.without.p10)}.`, '');
+  L.push('Where multi-call\'s own time goes, in the loads with it: its User Timing marks (`multi-call:evaluated`, `unpacked`, `compiled`,',
+    '`instantiated`, `enabling`, `hooked`, `teams-view`, `call-bar`, `started`; DevTools\' performance panel shows them too) and when Flex',
+    'calls and gets back `init`. Unpacking and compiling start as the script is evaluated and overlap Flex\'s own work until `init` is called.', '');
+  L.push('| step | median | p10 | p90 |', '| --- | ---: | ---: | ---: |');
+  for (const st of sr.steps) L.push(`| ${st.name} | ${ms(st.median)} | ${ms(st.p10)} | ${ms(st.p90)} |`);
+  L.push('');
   return L;
 }

@@ -13,17 +13,15 @@ import { startSandbox } from '../sandbox/server.mjs';
 import { speechWav } from '../sandbox/sounds.mjs';
 import { CHROMIUM, stats } from './lib.mjs';
 
-// Runs in the Flex page before its own scripts: marks the plugin's steps.
+// Runs in the Flex page before its own scripts: when Flex calls the plugin's
+// `init` and when that resolves (the bundle marks its own steps with User Timing).
 function instrument() {
-  const t = { wasm: [] };
+  const t = { marks: {} };
   window.startupMarks = t;
-  for (const name of ['compile', 'instantiate']) {
-    const orig = WebAssembly[name];
-    WebAssembly[name] = function timedWasm(...args) {
-      const start = performance.now();
-      return orig.apply(this, args).then((r) => { t.wasm.push({ name, start, end: performance.now() }); return r; });
-    };
-  }
+  // Observed as they are made: Flex clears the page's marks.
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.name.startsWith('multi-call:')) t.marks[e.name.slice('multi-call:'.length)] = e.startTime;
+  }).observe({ type: 'mark' });
   window.addEventListener('sandbox:flex-loaded', () => {
     const Flex = window.Twilio.Flex;
     const init = Flex.Plugins.init;
@@ -92,20 +90,26 @@ export async function startupInRealFlex({ loads = 20 } = {}) {
     rmSync(dir, { recursive: true, force: true });
   }
   const ready = (r) => r.readyAt - r.listEnd;
-  const w = runs.with;
-  const compile = (r) => r.wasm.filter((x) => x.name === 'compile');
+  const span = (from, to) => stats(runs.with.map((r) => to(r) - from(r)));
+  const m = (name) => (r) => r.marks[name];
   return {
     loads,
     without: stats(runs.without.map(ready)),
-    with: stats(w.map(ready)),
-    // multi-call's own steps, in the loads with it.
-    plugin: {
-      fetchToEvaluated: stats(w.map((r) => r.pluginsInit - r.scriptEnd)), // parse + evaluate (starts unpacking)
-      unpackAndCompile: stats(w.map((r) => (compile(r).length ? compile(r).at(-1).end - r.pluginsInit : NaN))),
-      compile: stats(w.map((r) => compile(r).reduce((n, x) => n + x.end - x.start, 0))),
-      init: stats(w.map((r) => r.initEnd - r.initStart)),
-      initAfterCompile: stats(w.map((r) => (compile(r).length ? r.initEnd - Math.max(r.initStart, compile(r).at(-1).end) : NaN))),
-      listToScript: stats(w.map((r) => r.scriptEnd - r.listEnd)),
-    },
+    with: stats(runs.with.map(ready)),
+    // multi-call's own steps (its User Timing marks), in the loads with it.
+    steps: [
+      ['Flex fetches the bundle (plugin list to script received)', span((r) => r.listEnd, (r) => r.scriptEnd)],
+      ['parsing and evaluating the bundle (to `Plugins.init`)', span((r) => r.scriptEnd, m('evaluated'))],
+      ['unpacking the wasm (base64, inflate)', span(m('evaluated'), m('unpacked'))],
+      ['`WebAssembly.compile`', span(m('unpacked'), m('compiled'))],
+      ['Flex calls `init` (from `Plugins.init`)', span(m('evaluated'), (r) => r.initStart)],
+      ['instantiating (`initSync`, from init or compile, whichever is later)', span((r) => Math.max(r.initStart, r.marks.compiled), m('instantiated'))],
+      ['the engine\'s start (first call into the wasm)', span(m('instantiated'), m('enabling'))],
+      ['action, notification, token and Device hooks', span(m('enabling'), m('hooked'))],
+      ['the Teams view\'s Calls column', span(m('hooked'), m('teams-view'))],
+      ['the call bar\'s wrapper', span(m('teams-view'), m('call-bar'))],
+      ['the first copy of Flex\'s state into the engine', span(m('call-bar'), m('started'))],
+      ['**the awaited `init`** (Flex waits for it)', span((r) => r.initStart, (r) => r.initEnd)],
+    ].map(([name, s]) => ({ name, ...s })),
   };
 }

@@ -1,7 +1,7 @@
 // Flex hooks: where Flex events come in. Action listeners, the Redux store
 // (task snapshots, selection, Flex's active call) and the events they feed;
 // notifications and holds are carried out through Flex's own API.
-import { PROMPT, log, errorText, sidOf } from './util.js';
+import { PROMPT, log, errorText, sidOf, mark } from './util.js';
 import { addCallsColumn } from './teams-view.js';
 import { followActiveCall } from './live-comms-bar.js';
 
@@ -10,6 +10,7 @@ const EMPTY = new Map();
 /** Host methods for Flex's actions, store and notifications (mixed into `Host`). */
 export const flexHooks = {
   enable() {
+    mark('enabling');
     const { flex, manager } = this;
     const { Actions, Notifications } = flex;
     const before = (name, handler) => {
@@ -59,17 +60,20 @@ export const flexHooks = {
     const timer = setInterval(this.guard(() => this.onStore(true)), 500);
     this.undo.push(() => clearInterval(timer));
     this.undo.push(() => this.attachFlexDevice(undefined));
+    mark('hooked');
 
     try {
       this.undo.push(addCallsColumn(flex, manager));
     } catch (e) {
       log('warn', `teams view calls column not replaced: ${errorText(e)}`);
     }
+    mark('teams-view');
     try {
       this.undo.push(followActiveCall(flex, manager));
     } catch (e) {
       log('warn', `Flex's call bar outside the agent desktop may name a held call: ${errorText(e)}`);
     }
+    mark('call-bar');
     this.onStore();
   },
 

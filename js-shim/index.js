@@ -11,7 +11,7 @@
 
 import { initSync } from '../target/bindgen/multi_call.js';
 import wasmBase64 from '../target/bindgen/wasm-bytes.js';
-import { log, errorText } from './util.js';
+import { log, errorText, mark } from './util.js';
 import { Host } from './host.js';
 
 const VOICE_WAIT_MS = 30000; // longest multi-call waits for Flex's voice Device
@@ -27,7 +27,9 @@ async function wasmBytes() {
   }
   // A Response's body, not a Blob's stream: 2 ms less in a cold page (measured).
   const inflated = new Response(packed).body.pipeThrough(new DecompressionStream('deflate-raw'));
-  return new Uint8Array(await new Response(inflated).arrayBuffer());
+  const bytes = new Uint8Array(await new Response(inflated).arrayBuffer());
+  mark('unpacked');
+  return bytes;
 }
 
 let compiling;
@@ -46,7 +48,7 @@ function engineModule() {
   compiling = wasmBytes().then(
     // Compile off the main thread's critical path; `init` instantiates: the
     // glue's own async loader (fetch, streaming, MIME checks) is not needed.
-    (bytes) => WebAssembly.compile(bytes).then((m) => ({ module: m }), (e) => ({
+    (bytes) => WebAssembly.compile(bytes).then((m) => { mark('compiled'); return { module: m }; }, (e) => ({
       error: `the browser refused to compile WebAssembly (${errorText(e)}). ` +
         "If this Flex page sets a Content-Security-Policy, add 'wasm-unsafe-eval' to script-src.",
     })),
@@ -69,6 +71,7 @@ class MultiCallPlugin {
     }
     try {
       initSync({ module });
+      mark('instantiated');
     } catch (e) {
       log('error', `could not start: the engine could not be instantiated (${errorText(e)}). Flex keeps working with one call at a time.`);
       return;
@@ -76,6 +79,7 @@ class MultiCallPlugin {
     const start = () => {
       try {
         new Host(flex, manager).start();
+        mark('started');
       } catch (e) {
         log('error', `could not start (${errorText(e)}); Flex keeps working with one call at a time`);
       }
@@ -92,6 +96,7 @@ class MultiCallPlugin {
 
 const flexGlobal = typeof window !== 'undefined' && window.Twilio && window.Twilio.Flex;
 if (flexGlobal && flexGlobal.Plugins && typeof flexGlobal.Plugins.init === 'function') {
+  mark('evaluated');
   engineModule();
   flexGlobal.Plugins.init(MultiCallPlugin);
 } else {

@@ -13,3 +13,10 @@ export const log = (level, msg) => console[level](`${TAG} ${msg}`);
 export const errorText = (e) => (e && (e.message || e.toString && e.toString())) || String(e);
 /** A Voice SDK call's CallSid. */
 export const sidOf = (call) => call && call.parameters && call.parameters.CallSid;
+/**
+ * A User Timing mark (`multi-call:<step>`) of start-up, for DevTools'
+ * performance panel and the benchmarks; never throws.
+ */
+export const mark = (step) => {
+  try { performance.mark(`multi-call:${step}`); } catch (_) { /* no User Timing here */ }
+};
