@@ -7,6 +7,7 @@ import path from 'node:path';
 import { gzipSync, inflateRawSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { ROOT } from './lib.mjs';
+import { bundleOptions } from '../scripts/bundle-options.mjs';
 
 export const BUDGET_GZ = 36 * 1024;
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
@@ -38,13 +39,20 @@ function embedded(text, wasm) {
  */
 export async function payload(root = ROOT, { modules = root === ROOT } = {}) {
   const bundle = fs.readFileSync(path.join(root, 'dist', 'plugin-multi-call.js'));
-  const text = bundle.toString('utf8');
   const wasm = fs.readFileSync(path.join(root, 'target', 'bindgen', 'multi_call_bg.wasm'));
+  const out = split('dist/plugin-multi-call.js', bundle, wasm);
+  if (modules) Object.assign(out.js, await perModule(bundle.length));
+  return out;
+}
+
+/** A bundle's bytes split into the embedded wasm and the JavaScript around it (`file` names it). */
+export function split(file, bundle, wasm) {
+  const text = bundle.toString('utf8');
   const e = embedded(text, wasm);
   const literal = Buffer.from(text.slice(e.start, e.end), 'utf8');
   const rest = Buffer.from(`${text.slice(0, e.start)}""${text.slice(e.end)}`, 'utf8');
-  const out = {
-    file: 'dist/plugin-multi-call.js',
+  return {
+    file,
     raw: bundle.length,
     gzip: gz(bundle),
     budgetGzip: BUDGET_GZ,
@@ -53,26 +61,28 @@ export async function payload(root = ROOT, { modules = root === ROOT } = {}) {
     wasm: { raw: wasm.length, gzip: gz(wasm), deflated: e.deflated ?? null, literalRaw: literal.length, literalGzip: gz(literal) },
     js: { raw: rest.length, gzip: gz(rest) },
   };
-  if (modules) Object.assign(out.js, await perModule(bundle.length));
-  return out;
+}
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+/** One line: the bundle raw and gzipped, the wasm and the JavaScript (what scripts/build.mjs prints). */
+export function payloadLine(p) {
+  const wasm = p.packing === 'latin1' ? `wasm ${kb(p.wasm.raw)} raw, ${kb(p.wasm.literalRaw)} as a Latin-1 string literal`
+    : `wasm ${kb(p.wasm.raw)} raw, ${kb(p.wasm.deflated)} deflated, ${kb(p.wasm.literalRaw)} as base64`;
+  return `${p.file}: ${kb(p.raw)} raw, ${kb(p.gzip)} gzipped; ${wasm}; JS ${kb(p.js.raw)} raw, ${kb(p.js.gzip)} gzipped`;
 }
 
 /**
- * Raw bytes per input module, from esbuild's metafile for scripts/build.mjs's
- * options (copied here, and checked: the output must be as long as dist's),
- * and each JS part minified and gzipped alone (gzip is not additive).
+ * Raw bytes per input module, from esbuild's metafile for the build's own
+ * options (checked: the output must be as long as dist's), and each JS part
+ * minified and gzipped alone (gzip is not additive).
  */
 async function perModule(bundleRaw) {
-  const r = await esbuild.build({
-    entryPoints: [path.join(ROOT, 'js-shim', 'index.js')], bundle: true, format: 'iife', minify: true, target: 'es2019',
-    legalComments: 'none', charset: 'ascii', define: { 'import.meta.url': '"about:blank"' },
-    banner: { js: '/* multi-call: Twilio Flex plugin (Rust/wasm engine). */' },
-    write: false, metafile: true, outfile: 'out.js', logLevel: 'silent',
-  });
+  const r = await esbuild.build({ ...bundleOptions(ROOT), write: false, metafile: true, outfile: 'out.js', logLevel: 'silent' });
   const output = Object.values(r.metafile.outputs)[0];
   if (output.bytes !== bundleRaw) {
     console.error(`# payload: bundling with scripts/build.mjs's options gave ${output.bytes} B, dist has ${bundleRaw} B: ` +
-      'bench/payload.mjs is out of step with the build, per-module figures left out');
+      'the build is not what scripts/bundle-options.mjs says, per-module figures left out');
     return {};
   }
   const files = (re) => Object.keys(output.inputs).filter((k) => re.test(k));

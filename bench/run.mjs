@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, OUT, machine, save, load } from './lib.mjs';
-import { payload } from './payload.mjs';
+import { payload, payloadLine } from './payload.mjs';
 import { startup } from './startup.mjs';
 import { boundary, SIZES } from './boundary.mjs';
 import { startupInRealFlex } from './startup-real.mjs';
@@ -43,12 +43,6 @@ const step = (s) => console.error(`\n# bench: ${s}`);
 // Its output goes to stderr with the progress: stdout is the summary table.
 const build = (root) => execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: ['ignore', 2, 'inherit'] });
 
-/** One line, as scripts/build.mjs prints it. */
-function payloadLine(p) {
-  const wasm = p.packing === 'latin1' ? `wasm ${kb(p.wasm.raw)} raw, ${kb(p.wasm.literalRaw)} as a Latin-1 string literal`
-    : `wasm ${kb(p.wasm.raw)} raw, ${kb(p.wasm.deflated)} deflated, ${kb(p.wasm.literalRaw)} as base64`;
-  return `${p.file}: ${kb(p.raw)} raw, ${kb(p.gzip)} gzipped; ${wasm}; JS ${kb(p.js.raw)} raw, ${kb(p.js.gzip)} gzipped`;
-}
 
 // The size gate (scripts/test.sh): nothing else measured, nothing written.
 if (has('--check-payload')) {

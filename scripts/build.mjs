@@ -7,12 +7,13 @@
 // of a panic; the feature is never in dist/).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { gzipSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import zopfli from '@gfx/zopfli';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { BUDGET_GZ } from '../bench/payload.mjs';
+import { BUDGET_GZ, split, payloadLine } from '../bench/payload.mjs';
+import { bundleOptions } from './bundle-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const faults = process.argv.includes('--fault-injection');
@@ -52,17 +53,8 @@ if (!inflateRawSync(packed).equals(wasmBytes)) throw new Error('the deflated was
 writeFileSync(join(out, 'wasm-bytes.js'), `export default ${JSON.stringify(packed.toString('base64'))};\n`, 'utf8');
 
 await esbuild.build({
-  entryPoints: [join(root, 'js-shim', 'index.js')],
+  ...bundleOptions(root),
   outfile: dist,
-  bundle: true,
-  format: 'iife',
-  minify: true,
-  target: 'es2019',
-  legalComments: 'none',
-  charset: 'ascii',
-  // The glue's default wasm URL is never used: the bytes are passed in.
-  define: { 'import.meta.url': '"about:blank"' },
-  banner: { js: '/* multi-call: Twilio Flex plugin (Rust/wasm engine). */' },
   logLevel: 'warning',
   // The fault-injection build takes its glue and wasm from its own folder.
   plugins: faults ? [{
@@ -70,12 +62,4 @@ await esbuild.build({
     setup(b) { b.onResolve({ filter: /\/target\/bindgen\// }, (a) => ({ path: join(out, a.path.split('/').pop()) })); },
   }] : [],
 });
-const bytes = readFileSync(dist);
-const gz = gzipSync(bytes, { level: 9 }).length;
-// The JS part: the bundle without the wasm's base64 literal.
-const base64 = JSON.stringify(packed.toString('base64'));
-const js = Buffer.from(bytes.toString('ascii').replace(base64, '""'));
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-console.log(`${dist.slice(root.length + 1)}: ${kb(bytes.length)} raw, ${kb(gz)} gzipped; ` +
-  `wasm ${kb(wasmBytes.length)} raw, ${kb(packed.length)} deflated, ${kb(base64.length)} as base64; ` +
-  `JS ${kb(js.length)} raw, ${kb(gzipSync(js, { level: 9 }).length)} gzipped; budget ${kb(BUDGET_GZ)} gzipped`);
+console.log(`${payloadLine(split(dist.slice(root.length + 1), readFileSync(dist), wasmBytes))}; budget ${(BUDGET_GZ / 1024).toFixed(1)} KB gzipped`);
