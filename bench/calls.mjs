@@ -345,6 +345,18 @@ function markdown(r) {
     if (l.standbyCreateToRegistered.n) L.push(`- ${m}: a standby Device takes ${ms(l.standbyCreateToRegistered.median)} (median of ${l.standbyCreateToRegistered.n}) from construction to \`registered\`; it is made when the first call opens, so a transfer arriving earlier than that would not ring (the rounds wait for it).`);
     if (l.deviceConstructMs.n) L.push(`- ${m}: constructing an extra Device (\`new Device(token, options)\`) takes ${ms(l.deviceConstructMs.median)} (median of ${l.deviceConstructMs.n}).`);
   }
+  const f = r.latency.forward;
+  const CREATED = 'a new Device created (standby: the next standby)';
+  const CONNECT = 'call.accept() / device.connect()';
+  const PC = 'peer connection created';
+  const ICE = 'ICE checking';
+  if (f && [CREATED, CONNECT, PC, ICE].every((k) => k in f.secondMarks)) {
+    const gap = (marks, a, b) => (marks[a] === null || marks[b] === null ? null : marks[b] - marks[a]);
+    L.push('', 'Where a forwarded second call loses time against a first call (medians of the marks above):',
+      `- the new Device is made at accept and \`connect()\` waits until the agent's audio devices are applied to it: ${ms(gap(f.secondMarks, CREATED, CONNECT))} (a first call is answered on a Device set up long before);`,
+      `- \`connect()\` to a peer connection: ${ms(gap(f.secondMarks, CONNECT, PC))}, against ${ms(gap(f.firstMarks, CONNECT, PC))} from \`accept()\` for a first call (the new Device opens its own signalling socket first);`,
+      `- peer connection to ICE checking: ${ms(gap(f.secondMarks, PC, ICE))}, against ${ms(gap(f.firstMarks, PC, ICE))} (the takeover's new offer goes through the local Twilio, which asks the customer's side for a fresh answer: the sandbox's stand-in for Twilio's media server).`);
+  }
   L.push('', '### 4. Crosstalk', '');
   L.push('Scripted, seeded random steps over 2–4 calls per mode: accept a transferred call (at most 4), select a task, un-hold a held',
     'call, hang up (half by the customer, half by the agent via select + the hang-up button). The desktop page counts, every 4 ms',

@@ -86,3 +86,13 @@ export async function save(name, data) {
 export function load(name) {
   try { return JSON.parse(fs.readFileSync(path.join(OUT, `${name}.json`), 'utf8')); } catch { return null; }
 }
+
+// Formatting for the tables: kilobytes, milliseconds, microseconds, a budget's verdict.
+/** Bytes as KB with one decimal. */
+export const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+/** Milliseconds, two decimals under 10; '–' when missing. */
+export const ms = (n) => (n === undefined || n === null || Number.isNaN(n) ? '–' : `${n.toFixed(n < 10 ? 2 : 1)} ms`);
+/** Microseconds, shown as ns or ms where that reads better; '–' when missing. */
+export const us = (n) => (n === undefined || n === null || Number.isNaN(n) ? '–' : n < 1 ? `${(n * 1000).toFixed(0)} ns` : n >= 1000 ? `${(n / 1000).toFixed(2)} ms` : `${n.toFixed(n < 10 ? 2 : 1)} µs`);
+/** PASS, FAIL or "not measured". */
+export const verdict = (ok) => (ok === undefined ? 'not measured' : ok ? 'PASS' : 'FAIL');

@@ -6,7 +6,7 @@
 // real media, so fewer sizes and rounds). Each listener's synchronous time,
 // as bench/pages/listener-timer.js takes it.
 import path from 'node:path';
-import { ROOT, startServer, launchChromium, stats } from './lib.mjs';
+import { ROOT, startServer, launchChromium, stats, us, verdict } from './lib.mjs';
 
 export const DOUBLE_SIZES = [1, 10, 50];
 export const REAL_SIZES = [1, 4, 10];
@@ -130,3 +130,45 @@ window.addEventListener('sandbox:flex-loaded', () => {
   window.installListenerTimer(Flex, () => Flex.Manager.getInstance().store);
 }, { once: true });
 `;
+
+/** BENCHMARKS.md's section for this benchmark (lines). */
+export function renderListeners({ double: d, real: rf }) {
+  const L = ['## 6. Listener time (issue 13)', ''];
+  L.push('Reproduce: `node bench/run.mjs --only=listeners --no-build`.', '');
+  L.push('How long Flex waits on multi-call: each of its listeners\' synchronous time, taken by `bench/pages/listener-timer.js`, which',
+    'wraps `Actions.addListener` and `store.subscribe` when the bundle calls `Flex.Plugins.init` and times only the listeners the',
+    'bundle\'s own script registers. A listener\'s time includes everything that runs inside it: the engine, the commands carried',
+    'out, and every store listener (Flex\'s own too, and any rendering they do) of a dispatch it makes, such as setting Flex\'s',
+    'active call. Rounds at N live calls: **select** the other of the two newest calls\' tasks (`SelectTask`); **un-hold** the held',
+    'one of them (`UnholdCall`, which holds the other); **accept** one more call (`AcceptTask`; the oldest call then ends and is',
+    'completed, so N stays). **store** is each call of one of multi-call\'s store listeners during the accepts. **State unchanged**',
+    'is multi-call\'s store listeners (its copy of Flex\'s state into the engine, and the wrapper of Flex\'s call bar where Flex',
+    'renders one) called 1,000 times in a row with Flex\'s state unchanged, as on a dispatch that changes nothing they read (a',
+    'timer tick, an activity change): the mean per dispatch of each batch, median of 10 batches.', '');
+  const table = (x, title, extra) => {
+    L.push(`### ${title}`, '', ...extra);
+    L.push(`| listener | ${x.sizes.map((n) => `${n} call${n > 1 ? 's' : ''}: median (p10 – p90)`).join(' | ')} |`, `| --- | ${x.sizes.map(() => '---:').join(' | ')} |`);
+    for (const k of ['beforeSelectTask', 'beforeUnholdCall', 'beforeAcceptTask', 'store']) {
+      L.push(`| ${k} | ${x.sizes.map((n) => { const v = x.bySize[n][k]; return `${us(v.median)} (${us(v.p10)} – ${us(v.p90)}), n = ${v.n}`; }).join(' | ')} |`);
+    }
+    L.push(`| multi-call's store listeners, state unchanged (per dispatch) | ${x.sizes.map((n) => `${us(x.bySize[n].unchanged.median)} (${x.bySize[n].storeListeners ?? '?'} listener${x.bySize[n].storeListeners === 1 ? '' : 's'})`).join(' | ')} |`);
+    if (x.sizes.every((n) => x.bySize[n].dispatch)) L.push(`| for scale: one whole dispatch that changes nothing, all of Flex's store listeners included | ${x.sizes.map((n) => `${us(x.bySize[n].dispatch.median)} (${us(x.bySize[n].dispatch.p10)} – ${us(x.bySize[n].dispatch.p90)})`).join(' | ')} |`);
+    L.push(`| tasks in Flex's state | ${x.sizes.map((n) => x.bySize[n].tasks).join(' | ')} |`, '');
+  };
+  table(d, 'In the Flex double', [
+    `\`bench/pages/listeners.html\`: the Flex double (\`tests/flex-double/\`) with its fake Voice SDK, standby mode, ${d.rounds} rounds per size,`,
+    'one fresh browser context per size; `performance.now()` resolves 5 µs (cross-origin isolated page).', '',
+    `The bar is the reference feature's median on the double at 1 / 10 / 50 calls, as issue 13 gives it (measured in its own run; the`,
+    'reference\'s code is not part of this project, so it is not re-run here): accept 244 / 295 / 457 µs, select 187 / 201 / 193 µs,',
+    `un-hold 143 / 195 / 328 µs; and at most ${NOOP_BUDGET_US} µs for a dispatch that changes nothing. All of these met: **${verdict(d.pass)}**.`, '']);
+  if (rf && !rf.error) {
+    table(rf, 'In the real Flex UI', [
+      `\`@twilio/flex-ui\` against the local Twilio (\`sandbox/\`), ${rf.mode} mode, real calls with real media: one inbound, the rest`,
+      `transferred in and accepted with Flex's own Accept button; ${rf.rounds} rounds per size. The page is not cross-origin isolated,`,
+      'so `performance.now()` resolves 100 µs there: single samples are quantised (the unchanged-state figure is timed per batch and',
+      'is not). Sizes stop at 10: each call is a Voice SDK Device with a live peer connection in one headless page.', '']);
+  } else {
+    L.push('### In the real Flex UI', '', `**Not measured** in this run${rf && rf.error ? `: ${rf.error}` : ''}.`, '');
+  }
+  return L;
+}

@@ -7,7 +7,8 @@
 //                                       its payload, start-up and boundary in the same run, beside this tree's
 //   node bench/run.mjs --check-payload  build, print the payload, exit 1 when over 36 KB gzipped
 //   node bench/run.mjs --check-payload --no-build   the same on the bundle already built (npm test's form)
-//   node bench/run.mjs --only=payload,startup,startup-real,decisions,boundary,listeners,calls
+//   node bench/run.mjs --only=payload,startup,startup-real,decisions,boundary,listeners,switching,memory,calls
+//   node bench/run.mjs --only=memory --memory-calls=1000   the memory run at a day's length (about 2 s per call)
 //   node bench/run.mjs --no-build       use the dist/ and target/bindgen/ already built
 //   node bench/run.mjs --no-write       do not rewrite BENCHMARKS.md
 //   node bench/run.mjs --note=TEXT      a line about the machine for BENCHMARKS.md (e.g. other work running)
@@ -20,12 +21,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, OUT, machine, save, load } from './lib.mjs';
+import { ROOT, OUT, machine, save, load, kb, ms, us, verdict } from './lib.mjs';
 import { payload, payloadLine } from './payload.mjs';
 import { startup } from './startup.mjs';
 import { boundary, SIZES } from './boundary.mjs';
-import { startupInRealFlex } from './startup-real.mjs';
-import { listenersInDouble, listenersInRealFlex, REFERENCE_US, NOOP_BUDGET_US } from './listeners.mjs';
+import { startupInRealFlex, renderStartupReal } from './startup-real.mjs';
+import { switching, renderSwitching } from './switching.mjs';
+import { memoryInRealFlex, renderMemory } from './memory-real.mjs';
+import { listenersInDouble, listenersInRealFlex, renderListeners, REFERENCE_US, NOOP_BUDGET_US } from './listeners.mjs';
 
 const args = process.argv.slice(2);
 const has = (f) => args.includes(f);
@@ -35,10 +38,6 @@ const only = value('only').split(',').filter(Boolean);
 const want = (name) => !only.length || only.includes(name);
 const EVENTS = ['select', 'accept', 'unhold', 'ended'];
 
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-const ms = (n) => (n === undefined || n === null || Number.isNaN(n) ? '–' : `${n.toFixed(n < 10 ? 2 : 1)} ms`);
-const us = (n) => (n === undefined || n === null || Number.isNaN(n) ? '–' : n < 1 ? `${(n * 1000).toFixed(0)} ns` : n >= 1000 ? `${(n / 1000).toFixed(2)} ms` : `${n.toFixed(n < 10 ? 2 : 1)} µs`);
-const verdict = (ok) => (ok === undefined ? 'not measured' : ok ? 'PASS' : 'FAIL');
 const step = (s) => console.error(`\n# bench: ${s}`);
 // Its output goes to stderr with the progress: stdout is the summary table.
 const build = (root) => execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: ['ignore', 2, 'inherit'] });
@@ -180,6 +179,27 @@ if (want('listeners')) {
   results.listeners = { double, real };
 }
 
+if (want('switching')) {
+  step('7. switching in real Flex: un-hold click to the customer hearing the agent, others silent (0 and 150 ms per request)');
+  try {
+    results.switching = await switching({ rounds: quick ? 3 : 6 });
+  } catch (e) {
+    console.error(`# bench: switching in real Flex failed: ${e.message}`);
+    results.switching = { error: e.message.split('\n')[0] };
+  }
+}
+
+if (want('memory')) {
+  const calls = Number(value('memory-calls')) || (quick ? 20 : 100);
+  step(`8. memory in a long-lived real-Flex page (${calls} calls)`);
+  try {
+    results.memory = await memoryInRealFlex({ calls, every: Math.max(2, Math.round(calls / 10 / 2) * 2) });
+  } catch (e) {
+    console.error(`# bench: memory in real Flex failed: ${e.message}`);
+    results.memory = { error: e.message.split('\n')[0] };
+  }
+}
+
 if (want('calls')) {
   step('4 + 5. second-call latency and crosstalk in the sandbox (real Voice SDK, real media)');
   const script = path.join(ROOT, 'bench', 'calls.mjs');
@@ -250,6 +270,15 @@ function table(r) {
       rows.push(['6. store, state unchanged, real Flex', rf.sizes.map((n) => `${n}: ${us(rf.bySize[n].unchanged.median)}`).join(', '), `≤ ${NOOP_BUDGET_US} µs`, verdict(rf.sizes.every((n) => rf.bySize[n].unchanged.median <= NOOP_BUDGET_US))]);
     } else if (rf) rows.push(['6. listeners, real Flex', `not measured: ${rf.error}`, '–', '–']);
   }
+  const sw = r.switching;
+  if (sw && !sw.error) {
+    for (const x of sw.configs) rows.push([`7. switching, ${x.mode === 'off' ? 'stock Flex' : x.mode}, ${x.latencyMs} ms/request`, `heard ${ms(x.heard.median)}, others silent ${ms(x.silent.median)} (median of ${x.rounds})`, 'reported', '–']);
+  } else if (sw) rows.push(['7. switching, real Flex', `not measured: ${sw.error}`, '–', '–']);
+  const mem = r.memory;
+  if (mem && !mem.error) {
+    const last = mem.samples.at(-1);
+    rows.push(['8. memory, real Flex', `${last.calls} calls: heap ${mem.samples[1]?.heapMB.toFixed(1)} → ${last.heapMB.toFixed(1)} MB (${mem.heapMBPer100Calls.toFixed(2)} MB per 100 calls), Devices alive ${last.devices}`, 'no growth', '–']);
+  } else if (mem) rows.push(['8. memory, real Flex', `not measured: ${mem.error}`, '–', '–']);
   const c = r.calls;
   if (c && c.crosstalk) for (const m of Object.keys(c.crosstalk)) {
     const x = c.crosstalk[m];
@@ -420,6 +449,8 @@ function render(r) {
     }
   }
   if (r.listeners) L.push(...renderListeners(r.listeners));
+  if (r.switching) L.push(...renderSwitching(r.switching));
+  if (r.memory) L.push(...renderMemory(r.memory));
   const c = r.calls;
   L.push('## 4. Crosstalk and 5. second-call latency (sandbox, real Voice SDK, real media)', '');
   L.push('Reproduce: `node bench/run.mjs --only=calls --no-build` (starts the sandbox itself in a fresh network namespace, `unshare -rn`, as the e2e tests do).', '');
@@ -429,66 +460,4 @@ function render(r) {
     L.push(...(c.markdown || []), '');
   }
   return L.join('\n') + '\n';
-}
-
-function renderListeners({ double: d, real: rf }) {
-  const L = ['## 6. Listener time (issue 13)', ''];
-  L.push('Reproduce: `node bench/run.mjs --only=listeners --no-build`.', '');
-  L.push('How long Flex waits on multi-call: each of its listeners\' synchronous time, taken by `bench/pages/listener-timer.js`, which',
-    'wraps `Actions.addListener` and `store.subscribe` when the bundle calls `Flex.Plugins.init` and times only the listeners the',
-    'bundle\'s own script registers. A listener\'s time includes everything that runs inside it: the engine, the commands carried',
-    'out, and every store listener (Flex\'s own too, and any rendering they do) of a dispatch it makes, such as setting Flex\'s',
-    'active call. Rounds at N live calls: **select** the other of the two newest calls\' tasks (`SelectTask`); **un-hold** the held',
-    'one of them (`UnholdCall`, which holds the other); **accept** one more call (`AcceptTask`; the oldest call then ends and is',
-    'completed, so N stays). **store** is each call of one of multi-call\'s store listeners during the accepts. **State unchanged**',
-    'is multi-call\'s store listeners (its copy of Flex\'s state into the engine, and the wrapper of Flex\'s call bar where Flex',
-    'renders one) called 1,000 times in a row with Flex\'s state unchanged, as on a dispatch that changes nothing they read (a',
-    'timer tick, an activity change): the mean per dispatch of each batch, median of 10 batches.', '');
-  const table = (x, title, extra) => {
-    L.push(`### ${title}`, '', ...extra);
-    L.push(`| listener | ${x.sizes.map((n) => `${n} call${n > 1 ? 's' : ''}: median (p10 – p90)`).join(' | ')} |`, `| --- | ${x.sizes.map(() => '---:').join(' | ')} |`);
-    for (const k of ['beforeSelectTask', 'beforeUnholdCall', 'beforeAcceptTask', 'store']) {
-      L.push(`| ${k} | ${x.sizes.map((n) => { const v = x.bySize[n][k]; return `${us(v.median)} (${us(v.p10)} – ${us(v.p90)}), n = ${v.n}`; }).join(' | ')} |`);
-    }
-    L.push(`| multi-call's store listeners, state unchanged (per dispatch) | ${x.sizes.map((n) => `${us(x.bySize[n].unchanged.median)} (${x.bySize[n].storeListeners} listener${x.bySize[n].storeListeners > 1 ? 's' : ''})`).join(' | ')} |`);
-    if (x.sizes.every((n) => x.bySize[n].dispatch)) L.push(`| for scale: one whole dispatch that changes nothing, all of Flex's store listeners included | ${x.sizes.map((n) => `${us(x.bySize[n].dispatch.median)} (${us(x.bySize[n].dispatch.p10)} – ${us(x.bySize[n].dispatch.p90)})`).join(' | ')} |`);
-    L.push(`| tasks in Flex's state | ${x.sizes.map((n) => x.bySize[n].tasks).join(' | ')} |`, '');
-  };
-  table(d, 'In the Flex double', [
-    `\`bench/pages/listeners.html\`: the Flex double (\`tests/flex-double/\`) with its fake Voice SDK, standby mode, ${d.rounds} rounds per size,`,
-    'one fresh browser context per size; `performance.now()` resolves 5 µs (cross-origin isolated page).', '',
-    `The bar is the reference feature's median on the double at 1 / 10 / 50 calls, as issue 13 gives it (measured in its own run; the`,
-    'reference\'s code is not part of this project, so it is not re-run here): accept 244 / 295 / 457 µs, select 187 / 201 / 193 µs,',
-    `un-hold 143 / 195 / 328 µs; and at most ${NOOP_BUDGET_US} µs for a dispatch that changes nothing: **${verdict(d.pass)}**.`, '']);
-  if (rf && !rf.error) {
-    table(rf, 'In the real Flex UI', [
-      `\`@twilio/flex-ui\` against the local Twilio (\`sandbox/\`), ${rf.mode} mode, real calls with real media: one inbound, the rest`,
-      `transferred in and accepted with Flex's own Accept button; ${rf.rounds} rounds per size. The page is not cross-origin isolated,`,
-      'so `performance.now()` resolves 100 µs there: single samples are quantised (the unchanged-state figure is timed per batch and',
-      'is not). Sizes stop at 10: each call is a Voice SDK Device with a live peer connection in one headless page.', '']);
-  } else {
-    L.push('### In the real Flex UI', '', `**Not measured** in this run${rf && rf.error ? `: ${rf.error}` : ''}.`, '');
-  }
-  return L;
-}
-
-function renderStartupReal(sr) {
-  const L = ['## 2b. Start-up in the real Flex UI (issue 13)', ''];
-  L.push('Reproduce: `node bench/run.mjs --only=startup-real --no-build`.', '');
-  if (sr.error) return [...L, `**Not measured** in this run: ${sr.error}.`, ''];
-  L.push('`@twilio/flex-ui` (the pinned version) against the local Twilio (`sandbox/`), in headless Chromium: the sandbox\'s Flex page loaded',
-    `${sr.loads} times with multi-call in Flex's plugin list and ${sr.loads} times without it, taking turns in one browser context (so Flex's`,
-    '18 MB bundle is in the HTTP and code caches, as on an agent\'s reload), after one discarded load of each. What is timed: from',
-    'the plugin list\'s response (resource timing) to Flex\'s agent desktop being ready (`Flex.create` resolved, which awaits every',
-    'plugin\'s `init`, and the desktop rendered by `flex.init`). The page is not cross-origin isolated: `performance.now()` resolves 100 µs.', '');
-  L.push('| Flex ready after its plugin list | median | p10 | p90 | min | max |', '| --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const [name, x] of [['with multi-call', sr.with], ['without multi-call', sr.without]]) L.push(`| ${name} | ${ms(x.median)} | ${ms(x.p10)} | ${ms(x.p90)} | ${ms(x.min)} | ${ms(x.max)} |`);
-  L.push('', `Difference of the medians: **${ms(sr.with.median - sr.without.median)}**; the spread of the loads without multi-call (p90 − p10) is ${ms(sr.without.p90 - sr.without.p10)}.`, '');
-  L.push('Where multi-call\'s own time goes, in the loads with it: its User Timing marks (`multi-call:evaluated`, `unpacked`, `compiled`,',
-    '`instantiated`, `enabling`, `hooked`, `teams-view`, `call-bar`, `started`; DevTools\' performance panel shows them too) and when Flex',
-    'calls and gets back `init`. Unpacking and compiling start as the script is evaluated and overlap Flex\'s own work until `init` is called.', '');
-  L.push('| step | median | p10 | p90 |', '| --- | ---: | ---: | ---: |');
-  for (const st of sr.steps) L.push(`| ${st.name} | ${ms(st.median)} | ${ms(st.p10)} | ${ms(st.p90)} |`);
-  L.push('');
-  return L;
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startSandbox } from '../sandbox/server.mjs';
 import { speechWav } from '../sandbox/sounds.mjs';
-import { CHROMIUM, stats } from './lib.mjs';
+import { CHROMIUM, stats, ms } from './lib.mjs';
 
 // Runs in the Flex page before its own scripts: when Flex calls the plugin's
 // `init` and when that resolves (the bundle marks its own steps with User Timing).
@@ -112,4 +112,26 @@ export async function startupInRealFlex({ loads = 20 } = {}) {
       ['**the awaited `init`** (Flex waits for it)', span((r) => r.initStart, (r) => r.initEnd)],
     ].map(([name, s]) => ({ name, ...s })),
   };
+}
+
+/** BENCHMARKS.md's section for this benchmark (lines). */
+export function renderStartupReal(sr) {
+  const L = ['## 2b. Start-up in the real Flex UI (issue 13)', ''];
+  L.push('Reproduce: `node bench/run.mjs --only=startup-real --no-build`.', '');
+  if (sr.error) return [...L, `**Not measured** in this run: ${sr.error}.`, ''];
+  L.push('`@twilio/flex-ui` (the pinned version) against the local Twilio (`sandbox/`), in headless Chromium: the sandbox\'s Flex page loaded',
+    `${sr.loads} times with multi-call in Flex's plugin list and ${sr.loads} times without it, taking turns in one browser context (so Flex's`,
+    '18 MB bundle is in the HTTP and code caches, as on an agent\'s reload), after one discarded load of each. What is timed: from',
+    'the plugin list\'s response (resource timing) to Flex\'s agent desktop being ready (`Flex.create` resolved, which awaits every',
+    'plugin\'s `init`, and the desktop rendered by `flex.init`). The page is not cross-origin isolated: `performance.now()` resolves 100 µs.', '');
+  L.push('| Flex ready after its plugin list | median | p10 | p90 | min | max |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const [name, x] of [['with multi-call', sr.with], ['without multi-call', sr.without]]) L.push(`| ${name} | ${ms(x.median)} | ${ms(x.p10)} | ${ms(x.p90)} | ${ms(x.min)} | ${ms(x.max)} |`);
+  L.push('', `Difference of the medians: **${ms(sr.with.median - sr.without.median)}**; the spread of the loads without multi-call (p90 − p10) is ${ms(sr.without.p90 - sr.without.p10)}.`, '');
+  L.push('Where multi-call\'s own time goes, in the loads with it: its User Timing marks (`multi-call:evaluated`, `unpacked`, `compiled`,',
+    '`instantiated`, `enabling`, `hooked`, `teams-view`, `call-bar`, `started`; DevTools\' performance panel shows them too) and when Flex',
+    'calls and gets back `init`. Unpacking and compiling start as the script is evaluated and overlap Flex\'s own work until `init` is called.', '');
+  L.push('| step | median | p10 | p90 |', '| --- | ---: | ---: | ---: |');
+  for (const st of sr.steps) L.push(`| ${st.name} | ${ms(st.median)} | ${ms(st.p10)} | ${ms(st.p90)} |`);
+  L.push('');
+  return L;
 }

@@ -226,6 +226,43 @@ document.getElementById('call-alice').addEventListener('click', () => control.re
 document.getElementById('call-bob').addEventListener('click', () => control.request({ type: 'call.place', from: caller(), worker: 'bob' }));
 document.getElementById('chat').addEventListener('click', () => control.request({ type: 'chat.start', from: caller() }));
 
+/**
+ * For benchmarks: watches every customer's received level every 10 ms from
+ * now, and returns when customer call `target` first heard the agent (a
+ * 20 ms window above `audible`) and when each of `others` last did (above
+ * `silent`), as epoch ms (performance.timeOrigin + now()); it stops once the
+ * target is heard and the others have been quiet for `quietMs`, or after `timeoutMs`.
+ */
+async function watchSwitch({ target, others = [], audible, silent, quietMs = 600, timeoutMs = 6000 }) {
+  const epoch = (t) => performance.timeOrigin + t;
+  const meters = () => {
+    const out = {};
+    for (const leg of legs.values()) {
+      if (leg.kind === 'agent' && !leg.ended && leg.meter) out[leg.customerCallSid] = { e: leg.meter.energy, t: leg.meter.last, held: !leg.audio || leg.audio.muted };
+    }
+    return out;
+  };
+  const start = epoch(performance.now());
+  const prev = meters();
+  const lastLoud = Object.fromEntries(others.map((o) => [o, null]));
+  let heardAt = null;
+  const end = performance.now() + timeoutMs;
+  while (performance.now() < end) {
+    await new Promise((r) => setTimeout(r, 10));
+    for (const [sid, m] of Object.entries(meters())) {
+      const p = prev[sid];
+      prev[sid] = m;
+      if (!p || m.t <= p.t) continue;
+      const rate = m.held ? 0 : (m.e - p.e) / ((m.t - p.t) / 1000);
+      if (sid === target && heardAt === null && rate > audible) heardAt = epoch(m.t);
+      if (sid in lastLoud && rate > silent) lastLoud[sid] = epoch(m.t);
+    }
+    const settled = Math.max(heardAt ?? Infinity, ...Object.values(lastLoud).map((x) => x ?? start));
+    if (epoch(performance.now()) - settled > quietMs) break;
+  }
+  return { start, heardAt, lastLoud };
+}
+
 /** For tests: the same operations as the buttons, plus measurement. */
 window.customerPanel = {
   place: (from, worker = 'alice') => control.request({ type: 'call.place', from, worker }),
@@ -235,6 +272,7 @@ window.customerPanel = {
   calls: () => calls,
   legs: () => legViews,
   measure,
+  watchSwitch,
   record,
   stopRecording,
   /** Whether customer call `sid` hears the agent and is heard (its agent leg). */

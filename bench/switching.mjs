@@ -1,0 +1,93 @@
+// Benchmark 7, switching: from the agent's click on Flex's un-hold button of
+// a held call's task card to the moment that call's customer hears the agent
+// and every other customer hears silence, in the real Flex UI against the
+// local Twilio with real media; per mode, at 0 and 150 ms per Twilio request,
+// beside stock Flex (multi-call off) un-holding its one call the same way.
+// The customer page watches each customer's received level every 10 ms
+// (sandbox/public/customer.js `watchSwitch`); the click's time is taken in the
+// Flex page by a capture listener; both as epoch ms (one machine, one clock).
+import { stats, ms } from './lib.mjs';
+
+export const CONFIGS = [
+  { mode: 'standby', latencyMs: 0 }, { mode: 'forward', latencyMs: 0 }, { mode: 'off', latencyMs: 0 },
+  { mode: 'standby', latencyMs: 150 }, { mode: 'forward', latencyMs: 150 }, { mode: 'off', latencyMs: 150 },
+];
+
+/** `rounds` un-holds per configuration. */
+export async function switching({ rounds = 6, configs = CONFIGS } = {}) {
+  const { openFlex, inbound, transferred, taskCard, until, customerHeld, AUDIBLE, SILENT } = await import('../tests/real-flex/harness.mjs');
+  const out = [];
+  for (const { mode, latencyMs } of configs) {
+    const s = await openFlex({ mode, latencyMs });
+    const samples = { heard: [], silent: [], switched: [] };
+    const misses = [];
+    try {
+      await s.flex.evaluate(() => document.addEventListener('click', () => { window.lastClickAt = performance.timeOrigin + performance.now(); }, true));
+      const calls = [await inbound(s, 'Ada')];
+      if (mode !== 'off') calls.push(await transferred(s, 'Ben'));
+      const name = (c) => (c === calls[0] ? 'Ada' : 'Ben');
+      const held = () => calls.find((c) => customerHeld(s, c.callSid));
+      for (let r = 0; r < rounds; r++) {
+        await s.closeBanner();
+        if (mode === 'off') {
+          // Stock Flex has one call: hold it first (not timed).
+          await taskCard(s, 'Ada').locator('[data-testid="hold-task"]').click();
+          await until(() => customerHeld(s, calls[0].callSid), { what: 'Ada held' });
+          await new Promise((res) => setTimeout(res, 800));
+        }
+        const target = held();
+        if (!target) throw new Error(`${mode}: no held call to un-hold`);
+        const others = calls.filter((c) => c !== target).map((c) => c.callSid);
+        const watching = s.customer.evaluate((o) => window.customerPanel.watchSwitch(o),
+          { target: target.callSid, others, audible: AUDIBLE, silent: SILENT });
+        await new Promise((res) => setTimeout(res, 100)); // the watcher's first reading
+        await taskCard(s, name(target)).locator('[data-testid="hold-task"]').click();
+        const w = await watching;
+        const clickAt = await s.flex.evaluate(() => window.lastClickAt);
+        if (w.heardAt === null) {
+          // Reported, not thrown: a customer who never hears the agent after an un-hold is a finding.
+          misses.push(`round ${r + 1}: ${name(target)}'s customer did not hear the agent within 6 s of the click`);
+          console.error(`switching, ${mode} at ${latencyMs} ms: ${misses.at(-1)}`);
+          await until(() => !customerHeld(s, target.callSid), { what: 'the un-hold settled' });
+          continue;
+        }
+        const heard = w.heardAt - clickAt;
+        const silent = Math.max(0, ...Object.values(w.lastLoud).map((t) => (t === null ? 0 : t - clickAt)));
+        samples.heard.push(heard);
+        samples.silent.push(silent);
+        samples.switched.push(Math.max(heard, silent));
+        await until(() => !customerHeld(s, target.callSid), { what: 'the un-hold settled' });
+        await new Promise((res) => setTimeout(res, 800));
+      }
+    } finally {
+      await s.close();
+    }
+    const row = { mode, latencyMs, rounds, misses, heard: stats(samples.heard), silent: stats(samples.silent), switched: stats(samples.switched) };
+    console.error(`switching, ${mode} at ${latencyMs} ms: heard ${row.heard.median.toFixed(0)} ms, others silent ${row.silent.median.toFixed(0)} ms (medians)`);
+    out.push(row);
+  }
+  return { configs: out };
+}
+
+/** BENCHMARKS.md's section for this benchmark (lines). */
+export function renderSwitching(sw) {
+  const L = ['## 7. Switching between calls in the real Flex UI (issue 13)', ''];
+  L.push('Reproduce: `node bench/run.mjs --only=switching --no-build`.', '');
+  if (sw.error) return [...L, `**Not measured** in this run: ${sw.error}.`, ''];
+  L.push('The real Flex UI against the local Twilio with real media (`sandbox/`, its `--latency` setting adding the given delay to every',
+    'Twilio request). An agent on two calls (Ada inbound, Ben transferred in; one held) clicks Flex\'s own un-hold button on the held',
+    'call\'s task card; the next round un-holds the other one. Stock Flex (multi-call off, one call) holds its call first and is timed',
+    'on the un-hold the same way. From the click (a capture listener in the Flex page) to **heard**: the first 20 ms window in which',
+    'that customer receives the agent above the tests\' audible level, and to **others silent**: the last window in which any other',
+    'customer still received the agent above the silent level (0 when none did after the click). The fake microphone plays',
+    'syllables with 40–160 ms pauses, so "heard" can include one pause. Times in epoch ms in both pages (one machine, one clock).', '');
+  L.push('| configuration | heard: median (min – max) | others silent: median (min – max) | switched (the later of the two): median |', '| --- | ---: | ---: | ---: |');
+  for (const x of sw.configs) {
+    const name = `${x.mode === 'off' ? 'stock Flex, one call' : `multi-call, ${x.mode}`}, ${x.latencyMs} ms per request`;
+    L.push(`| ${name} | ${ms(x.heard.median)} (${ms(x.heard.min)} – ${ms(x.heard.max)}) | ${ms(x.silent.median)} (${ms(x.silent.min)} – ${ms(x.silent.max)}) | ${ms(x.switched.median)} |`);
+  }
+  const misses = sw.configs.flatMap((x) => (x.misses || []).map((m) => `${x.mode} at ${x.latencyMs} ms, ${m}`));
+  L.push('', misses.length ? `Rounds left out because the customer never heard the agent: ${misses.join('; ')}.` : 'In every round the customer heard the agent.');
+  L.push('');
+  return L;
+}
