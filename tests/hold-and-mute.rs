@@ -193,3 +193,25 @@ fn a_failed_hold_warns_the_agent() {
     let out = w.send(Event::HoldSettled { task: "WR-A".into(), target: "CA-1".into(), error: Some("canHold is false".into()) });
     assert!(out.iter().any(|c| matches!(c, Command::Notify { id: "hold-failed", .. })));
 }
+
+#[test]
+fn a_worker_who_cannot_be_held_is_logged_and_the_agent_is_not_interrupted() {
+    // Bob transferred his caller to the agent cold and left, but Flex still
+    // lists him as joined (its participant list and events travel apart).
+    let mut w = World::new(Mode::Forward, None);
+    w.take(&["WR-A", "WR-B"]);
+    let mut t = w.tasks["WR-B"].clone();
+    t.participants.push(Participant { worker_sid: Some("WK-bob".into()), call_sid: Some("CA-bob".into()), kind: "worker".into(), status: "joined".into(), sequence: 9.0, ..Default::default() });
+    w.tasks.insert("WR-B".into(), t.clone());
+    w.send(Event::TaskChanged(t));
+    // The agent goes back to A: multi-call holds B's caller and Bob; Bob's hold fails.
+    let out = w.send(Event::Unholding { task: "WR-A".into() });
+    assert!(out.contains(&Command::HoldParticipant { task: "WR-B".into(), target: "WK-bob".into() }));
+    let out = w.send(Event::HoldSettled { task: "WR-B".into(), target: "WK-bob".into(), error: Some("404 no participant".into()) });
+    // The console says so; no notification covers the agent's task list.
+    assert!(out.iter().any(|c| matches!(c, Command::Log { message, .. } if message.contains("WK-bob") && message.contains("404 no participant"))), "{out:?}");
+    assert!(!out.iter().any(|c| matches!(c, Command::Notify { .. })), "{out:?}");
+    // A caller's failed hold still asks the agent to act.
+    let out = w.send(Event::HoldSettled { task: "WR-B".into(), target: "CA-cust-WR-B".into(), error: Some("500".into()) });
+    assert!(out.iter().any(|c| matches!(c, Command::Notify { id: "hold-failed", .. })), "{out:?}");
+}

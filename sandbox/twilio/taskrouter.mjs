@@ -310,7 +310,8 @@ export class TaskRouter {
   holdWorker({ TaskSid, TargetWorkerSid, Hold }) {
     const task = this.world.tasks.get(TaskSid);
     if (!task) return fail(404, `no task ${TaskSid}`);
-    this.world.hold(task.sid, TargetWorkerSid, String(Hold) === 'true');
+    // A worker who has left (say, after a cold transfer) is not in the conference: Twilio answers 404, not a server error.
+    try { this.world.hold(task.sid, TargetWorkerSid, String(Hold) === 'true'); } catch (e) { return fail(404, e.message); }
     return { status: 200, body: this.taskRaw(task) };
   }
 

@@ -85,6 +85,13 @@ impl Engine {
         }
     }
 
+    /// Whether `target` is a worker participant (another agent) on task `sid`, as Flex last listed it.
+    pub(super) fn is_worker_participant(&self, sid: &str, target: &str) -> bool {
+        self.tasks
+            .get(sid)
+            .is_some_and(|t| t.participants.iter().any(|p| p.kind == "worker" && p.worker_sid.as_deref() == Some(target)))
+    }
+
     /// Forgets the holds in flight that `settled(task, target)` says are done.
     pub(super) fn forget_holds(&mut self, settled: &dyn Fn(&str, &str) -> bool) {
         self.holds_in_flight.retain(|(t, g)| !settled(t, g));

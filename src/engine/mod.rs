@@ -230,10 +230,20 @@ impl Engine {
             Event::HoldSettled { task, target, error } => {
                 self.forget_holds(&|t, g| t == task && g == target);
                 if let Some(reason) = error {
-                    self.log(
-                        Level::Warning,
-                        format!("could not hold participant {target} on task {task}{}{reason}", if reason.is_empty() { "" } else { ": " }),
-                    );
+                    let colon = if reason.is_empty() { "" } else { ": " };
+                    if self.is_worker_participant(&task, &target) {
+                        // Another agent, not a caller: the agent's microphone on
+                        // that call is muted already, so there is nothing for the
+                        // agent to do (and Flex may list a worker who has left
+                        // after a cold transfer); a notification would only cover
+                        // the task list.
+                        self.log(
+                            Level::Warning,
+                            format!("could not hold worker {target} on task {task}{colon}{reason}; no caller is affected (the agent's microphone on that call is muted)"),
+                        );
+                        return true;
+                    }
+                    self.log(Level::Warning, format!("could not hold participant {target} on task {task}{colon}{reason}"));
                     self.notify(
                         "hold-failed",
                         Level::Warning,
