@@ -1,9 +1,11 @@
 // Benchmark 8, memory in a long-lived real-Flex page: the page's JavaScript
 // heap (after a forced garbage collection) and the Voice SDK Devices still
 // alive, sampled while calls come and go, in the real Flex UI against the
-// local Twilio (standby mode). Each cycle: a call (accepted), a second call
-// transferred in while on it (answered on an extra Device), then both
-// customers hang up and Flex completes both tasks; 2 calls per cycle.
+// local Twilio. With multi-call (standby mode) each cycle is a call
+// (accepted), a second call transferred in while on it (answered on an extra
+// Device), then both customers hang up and Flex completes both tasks; stock
+// Flex (multi-call off, `mode: 'off'`), the baseline, takes the same number of
+// calls one at a time, so what Flex itself keeps per call is seen apart.
 import { stats } from './lib.mjs';
 
 /** `calls` calls in one page (a sample every `every` calls). */
@@ -27,15 +29,15 @@ export async function memoryInRealFlex({ calls = 100, every = 20, mode = 'standb
       await s.invoke('CompleteTask', { sid: c.reservationSid });
       await until(async () => !(await s.state()).tasks.some((t) => t.sid === c.reservationSid), { what: 'the task gone' });
     };
-    for (let n = 0; n < calls; n += 2) {
+    const perCycle = mode === 'off' ? 1 : 2;
+    for (let n = 0; n < calls; n += perCycle) {
       const a = await inbound(s, `Caller ${n + 1}`);
-      const b = await transferred(s, `Caller ${n + 2}`);
-      await end(b);
+      if (perCycle === 2) await end(await transferred(s, `Caller ${n + 2}`));
       await end(a);
-      if ((n + 2) % every === 0) {
-        samples.push(await sample(n + 2));
+      if ((n + perCycle) % every === 0) {
+        samples.push(await sample(n + perCycle));
         const x = samples.at(-1);
-        console.error(`memory: ${x.calls} calls, heap ${x.heapMB.toFixed(1)} MB, ${x.devices} Devices alive`);
+        console.error(`memory, ${mode === 'off' ? 'stock Flex' : mode}: ${x.calls} calls, heap ${x.heapMB.toFixed(1)} MB, ${x.devices} Devices alive`);
       }
     }
   } finally {
@@ -58,9 +60,15 @@ export function renderMemory(mem) {
   L.push(`One real-Flex page (${mem.mode} mode) against the local Twilio takes ${mem.calls} calls, two at a time: a call, a second one transferred`,
     'in while on it (on an extra Device), then both customers hang up and Flex completes both tasks. Sampled after a forced garbage',
     'collection (DevTools protocol `HeapProfiler.collectGarbage`, then `Runtime.getHeapUsage`): the page\'s JavaScript heap (Flex\'s and',
-    'the SDKs\' included; the wasm\'s own memory is the browser suite\'s 40,000-call test) and the Voice SDK Devices not destroyed.', '');
-  L.push('| calls | heap | Devices alive |', '| ---: | ---: | ---: |');
-  for (const x of mem.samples) L.push(`| ${x.calls} | ${x.heapMB.toFixed(1)} MB | ${x.devices} |`);
-  L.push('', `Trend from the third sample on (least squares): **${mem.heapMBPer100Calls.toFixed(2)} MB per 100 calls**.`, '');
+    'the SDKs\' included; the wasm\'s own memory is the browser suite\'s 40,000-call test) and the Voice SDK Devices not destroyed.',
+    'The baseline: stock Flex (multi-call off) in a page of its own takes as many calls, one at a time, sampled the same way.', '');
+  const stock = mem.stock && !mem.stock.error ? mem.stock : null;
+  L.push('| calls | heap, multi-call | Devices alive | heap, stock Flex |', '| ---: | ---: | ---: | ---: |');
+  for (const x of mem.samples) {
+    const base = stock?.samples.find((y) => y.calls === x.calls);
+    L.push(`| ${x.calls} | ${x.heapMB.toFixed(1)} MB | ${x.devices} | ${base ? `${base.heapMB.toFixed(1)} MB` : '–'} |`);
+  }
+  L.push('', `Trend from the third sample on (least squares): **${mem.heapMBPer100Calls.toFixed(2)} MB per 100 calls** with multi-call; ` +
+    (stock ? `**${stock.heapMBPer100Calls.toFixed(2)} MB per 100 calls** in stock Flex.` : `stock Flex not measured${mem.stock?.error ? ` (${mem.stock.error})` : ''}.`), '');
   return L;
 }

@@ -193,7 +193,9 @@ if (want('memory')) {
   const calls = Number(value('memory-calls')) || (quick ? 20 : 100);
   step(`8. memory in a long-lived real-Flex page (${calls} calls)`);
   try {
-    results.memory = await memoryInRealFlex({ calls, every: Math.max(2, Math.round(calls / 10 / 2) * 2) });
+    const every = Math.max(2, Math.round(calls / 10 / 2) * 2);
+    results.memory = await memoryInRealFlex({ calls, every });
+    results.memory.stock = await memoryInRealFlex({ calls, every, mode: 'off' }).catch((e) => ({ error: e.message.split('\n')[0] }));
   } catch (e) {
     console.error(`# bench: memory in real Flex failed: ${e.message}`);
     results.memory = { error: e.message.split('\n')[0] };
@@ -241,6 +243,7 @@ function table(r) {
   if (b4?.payload) rows.push([`1. payload${was}`, `${kb(b4.payload.raw)} raw, ${kb(b4.payload.gzip)} gzipped`, 'reported', '–']);
   const startupRow = (name, s, budget) => rows.push([name, `median ${ms(s.total.median)} (p10 ${ms(s.total.p10)}, p90 ${ms(s.total.p90)}, ${s.loads} loads)`, ...budget]);
   if (r.startup) startupRow('2. start-up', r.startup, ['≤ 5 ms median', verdict(r.startup.pass)]);
+  if (r.startup?.initBarMs) rows.push(['2. awaited init, double', `median ${ms(r.startup.init.median)} (p10 ${ms(r.startup.init.p10)}, p90 ${ms(r.startup.init.p90)})`, `≤ reference (${ms(r.startup.initBarMs)})`, verdict(r.startup.initPass)]);
   if (b4?.startup) startupRow(`2. start-up${was}`, b4.startup, ['reported', '–']);
   const sr = r.startupReal;
   if (sr && !sr.error) {
@@ -277,7 +280,8 @@ function table(r) {
   const mem = r.memory;
   if (mem && !mem.error) {
     const last = mem.samples.at(-1);
-    rows.push(['8. memory, real Flex', `${last.calls} calls: heap ${mem.samples[1]?.heapMB.toFixed(1)} → ${last.heapMB.toFixed(1)} MB (${mem.heapMBPer100Calls.toFixed(2)} MB per 100 calls), Devices alive ${last.devices}`, 'no growth', '–']);
+    const base = mem.stock && !mem.stock.error ? `; stock Flex ${mem.stock.heapMBPer100Calls.toFixed(2)} MB per 100 calls` : '';
+    rows.push(['8. memory, real Flex', `${last.calls} calls: heap ${mem.samples[1]?.heapMB.toFixed(1)} → ${last.heapMB.toFixed(1)} MB (${mem.heapMBPer100Calls.toFixed(2)} MB per 100 calls), Devices alive ${last.devices}${base}`, 'no growth', '–']);
   } else if (mem) rows.push(['8. memory, real Flex', `not measured: ${mem.error}`, '–', '–']);
   const c = r.calls;
   if (c && c.crosstalk) for (const m of Object.keys(c.crosstalk)) {
@@ -370,30 +374,33 @@ function render(r) {
     const bs = b4?.startup;
     L.push('## 2. Start-up', '', `Reproduce: \`node bench/run.mjs --only=startup --no-build\`${bs ? ` (before and after: \`node bench/run.mjs --only=startup --before=${b4.rev}\`)` : ''}.`, '');
     L.push(`What is timed: \`bench/pages/startup.html\` builds the Flex double (\`tests/flex-double/flex-double.js\`: fake Flex, fake Voice SDK), fetches the bundle's text, then`,
-      'marks `performance.now()` before appending it as an inline classic `<script>` (evaluated synchronously; it calls `Plugins.init`)',
-      'and again when the `init(flex, manager)` promise that Flex awaits has resolved: the wasm unpacked from its literal (base64',
-      'decoded, inflated with `DecompressionStream`), compiled and instantiated, the engine started and every hook on Flex\'s actions,',
-      `store and Device registered (checked through the double's listener counts). One fresh browser context per load; ${s.loads} loads`,
+      'marks `performance.now()` before appending it as an inline classic `<script>` (evaluated synchronously; it calls `Plugins.init`),',
+      'when the `init(flex, manager)` promise that Flex awaits has resolved, and when multi-call is running (the plugin\'s `ready`): the wasm',
+      'unpacked from its literal (base64 decoded, inflated with `DecompressionStream`), compiled and instantiated, the engine started and every',
+      `hook on Flex's actions, store and Device registered (checked through the double's listener counts). Since multi-call starts in a task of its own`,
+      'just after `init`, Flex awaits only `init` itself; the reference feature\'s awaited `init` on this double is 2.4–2.6 ms (issue 13).',
+      `One fresh browser context per load; ${s.loads} loads`,
       `after one discarded warm-up load${bs ? ', the two builds\' loads taking turns' : ''}. The page is cross-origin isolated, so \`performance.now()\` resolves 5 µs.`,
       'No network time is included.', '');
     const phases = [
       ['**total: evaluate → hooks registered**', 'total'],
       ['evaluating the script (to `Plugins.init`)', 'evaluate'],
-      ['awaited `init`', 'init'],
+      ['awaited `init` (what Flex waits for)', 'init'],
+      ['`init` called → multi-call running', 'running'],
       ['— before the first WebAssembly call (the wasm unpacked to bytes, glue set-up)', 'beforeWasm'],
       [`— \`WebAssembly.${(s.wasmCalls || ['compile'])[0]}\` (compile + instantiate)`, 'wasm'],
       ['— after instantiation (engine start, Flex hooks)', 'afterWasm'],
     ];
     if (bs) {
       L.push(`| phase | before (${b4.commit}): median | p10 – p90 | now: median | p10 – p90 |`, '| --- | ---: | ---: | ---: | ---: |');
-      for (const [name, k] of phases) L.push(`| ${name} | ${ms(bs[k].median)} | ${ms(bs[k].p10)} – ${ms(bs[k].p90)} | ${ms(s[k].median)} | ${ms(s[k].p10)} – ${ms(s[k].p90)} |`);
+      for (const [name, k] of phases.filter(([, key]) => bs[key] && s[key])) L.push(`| ${name} | ${ms(bs[k].median)} | ${ms(bs[k].p10)} – ${ms(bs[k].p90)} | ${ms(s[k].median)} | ${ms(s[k].p10)} – ${ms(s[k].p90)} |`);
       L.push('', 'In a revision before b5b0fb4, "the wasm unpacked to bytes" is its Latin-1 string literal turned into bytes (`btoa` +',
         '`Uint8Array.fromBase64`), with nothing to inflate.');
     } else {
       L.push('| phase | median | p10 | p90 | min | max |', '| --- | ---: | ---: | ---: | ---: | ---: |');
       for (const [name, k] of phases) L.push(`| ${name} | ${ms(s[k].median)} | ${ms(s[k].p10)} | ${ms(s[k].p90)} | ${ms(s[k].min)} | ${ms(s[k].max)} |`);
     }
-    L.push('', `Budget ≤ 5 ms median: **${verdict(s.pass)}**.`, '');
+    L.push('', `Budget ≤ 5 ms median to running: **${verdict(s.pass)}**. Awaited \`init\` no slower than the reference's ${ms(s.initBarMs)}: **${verdict(s.initPass)}**.`, '');
   }
   if (r.startupReal) L.push(...renderStartupReal(r.startupReal));
   if (r.native || r.boundary) {

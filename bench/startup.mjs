@@ -1,11 +1,13 @@
 // Benchmark 2, start-up: from evaluating the bundle to multi-call's hooks
-// registered (the awaited init resolved: wasm unpacked, compiled and
-// instantiated, the engine started, listeners on Flex's actions, store and
-// Device), in headless Chromium, one fresh browser context (fresh renderer,
-// no caches) per load.
+// registered (wasm unpacked, compiled and instantiated, the engine started,
+// listeners on Flex's actions, store and Device), and the part of it Flex
+// awaits (`init`), in headless Chromium, one fresh browser context (fresh
+// renderer, no caches) per load.
 import { startServer, launchChromium, stats } from './lib.mjs';
 
 export const BUDGET_MS = 5;
+/** The reference feature's awaited `init` on this double, as issue 13 gives it (the upper end of 2.4–2.6 ms). */
+export const REFERENCE_INIT_MS = 2.6;
 
 /**
  * `bundles`: name -> the bundle's path on the bench server. With more than
@@ -42,9 +44,10 @@ function summary(runs) {
   const total = stats(runs.map((r) => r.total));
   return {
     loads: runs.length,
-    total, evaluate: stats(runs.map((r) => r.evaluate)), init: stats(runs.map((r) => r.init)), wasm: stats(wasmMs), beforeWasm: stats(runs.map((r) => r.beforeWasm)), afterWasm: stats(runs.map((r) => r.afterWasm)),
+    total, evaluate: stats(runs.map((r) => r.evaluate)), init: stats(runs.map((r) => r.init)), running: stats(runs.map((r) => r.running ?? r.init)), wasm: stats(wasmMs), beforeWasm: stats(runs.map((r) => r.beforeWasm)), afterWasm: stats(runs.map((r) => r.afterWasm)),
     wasmCalls: runs[0]?.wasm.map((w) => w.name),
     crossOriginIsolated: runs[0]?.crossOriginIsolated,
     budgetMs: BUDGET_MS, pass: total.median <= BUDGET_MS,
+    initBarMs: REFERENCE_INIT_MS, initPass: stats(runs.map((r) => r.init)).median <= REFERENCE_INIT_MS,
   };
 }
