@@ -25,8 +25,13 @@ fn token_refreshes_and_audio_changes_reach_every_extra_device() {
 fn every_extra_device_is_destroyed_once_its_call_ends() {
     let mut w = World::new(Mode::Forward, None);
     w.take(&["WR-A", "WR-B", "WR-C"]);
-    assert_eq!(w.extra_devices().len(), 2);
+    let carrying = |w: &World| w.engine.extra_devices().iter().filter(|(_, call)| call.is_some()).count();
+    assert_eq!(carrying(&w), 2, "B and C each on a Device of their own");
+    assert_eq!(w.engine.spare_devices().len(), 1, "and one spare made ahead for a fourth call");
     w.hang_up(&World::call_of("WR-B"));
     w.hang_up(&World::call_of("WR-C"));
-    assert!(w.extra_devices().is_empty());
+    assert_eq!(carrying(&w), 0);
+    assert_eq!(w.extra_devices().len(), 1, "only the spare stays while A is on Flex's Device");
+    w.hang_up(&World::call_of("WR-A"));
+    assert!(w.extra_devices().is_empty(), "no call, no spare");
 }

@@ -10,7 +10,9 @@ fn second_call_on_busy_flex_device_moves_to_a_new_device_and_flexs_prompt_is_can
     let mut w = World::new(Mode::Forward, None);
     w.offer("WR-A");
     w.accept("WR-A");
-    assert!(w.extra_devices().is_empty(), "forward mode keeps no standby");
+    let spare = w.engine.spare_devices();
+    assert_eq!(spare.len(), 1, "a spare is made ahead once the agent is on a call");
+    assert!(!w.log.iter().any(|c| matches!(c, Command::CreateDevice { register: true, .. })), "forward mode registers no Device: it would ring");
     w.offer("WR-B");
     w.accept("WR-B");
     let b = World::call_of("WR-B");
@@ -20,7 +22,23 @@ fn second_call_on_busy_flex_device_moves_to_a_new_device_and_flexs_prompt_is_can
     let create = w.log.iter().position(|c| *c == Command::CreateDevice { device, register: false });
     let forward = w.log.iter().position(|c| *c == Command::ForwardCall { device, call: b.clone() });
     assert!(create.is_some() && forward > create, "an unregistered Device is created, then takes the call");
+    assert_eq!(device, spare[0], "the spare takes it");
+    assert_eq!(w.engine.spare_devices().len(), 1, "and a new spare waits for a third call");
     assert!(w.audible(&b) && !w.audible(&World::call_of("WR-A")));
+}
+
+#[test]
+fn without_a_spare_a_takeover_makes_its_own_device_and_no_spare_is_made_after_one_failed() {
+    let mut w = World::new(Mode::Forward, None);
+    w.take(&["WR-A"]);
+    let spare = w.engine.spare_devices()[0];
+    w.send(Event::DeviceFailed { device: spare, code: 31000, message: "transport error".into() });
+    assert!(w.engine.extra_devices().is_empty(), "the failed spare is destroyed");
+    w.take(&["WR-B"]);
+    let b = World::call_of("WR-B");
+    assert!(w.audible(&b), "B is taken on a Device made for it");
+    assert!(w.engine.spare_devices().is_empty(), "no spare is made again after one failed");
+    assert!(w.log.iter().any(|c| matches!(c, Command::Log { message, .. } if message.contains("spare Device") && message.contains("transport error"))));
 }
 
 #[test]

@@ -215,3 +215,23 @@ fn a_worker_who_cannot_be_held_is_logged_and_the_agent_is_not_interrupted() {
     let out = w.send(Event::HoldSettled { task: "WR-B".into(), target: "CA-cust-WR-B".into(), error: Some("500".into()) });
     assert!(out.iter().any(|c| matches!(c, Command::Notify { id: "hold-failed", .. })), "{out:?}");
 }
+
+/// Flex's accept waits for the holds multi-call starts: a call already held needs none, so nothing waits.
+#[test]
+fn accepting_another_call_while_the_others_are_held_holds_nothing() {
+    for mode in [Mode::Standby, Mode::Forward] {
+        let mut w = World::new(mode, None);
+        w.take(&["WR-A", "WR-B"]);
+        assert!(w.held("WR-A").contains("CA-cust-WR-A"), "{mode:?}: A held when B was accepted");
+        // The agent holds B too before taking C (Flex's own hold button).
+        let mut t = w.tasks["WR-B"].clone();
+        for p in t.participants.iter_mut().filter(|p| !p.is_current_worker) {
+            p.on_hold = true;
+        }
+        w.tasks.insert("WR-B".into(), t.clone());
+        w.send(Event::TaskChanged(t));
+        w.offer("WR-C");
+        let out = w.send(Event::AcceptingTask { task: "WR-C".into(), is_call: true });
+        assert!(!out.iter().any(|c| matches!(c, Command::HoldParticipant { .. })), "{mode:?}: {out:?}");
+    }
+}

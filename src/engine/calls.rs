@@ -91,7 +91,7 @@ impl Engine {
         self.mute_all_except(Some(&call));
         self.opened += 1;
         self.calls.insert(call, Call { device, live: true, muted: false, order: self.opened });
-        self.ensure_standby();
+        self.ensure_spare_line();
     }
 
     pub(super) fn ended(&mut self, device: DeviceId, call: &str) {
@@ -115,7 +115,7 @@ impl Engine {
             self.destroy(device);
         }
         self.prune_ended();
-        self.ensure_standby();
+        self.ensure_spare_line();
     }
 
     /// `call` no longer rings on Flex's Device.

@@ -1,4 +1,4 @@
-//! Extra Devices: the standby line, forwarding (taking a call over from Flex's Device), retries.
+//! Extra Devices: the standby line, the forward spare, forwarding (taking a call over from Flex's Device), retries.
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -44,6 +44,11 @@ impl Engine {
         let Some(role) = self.devices.remove(&device) else { return };
         self.out.push(Command::DestroyDevice { device });
         match role {
+            Role::Spare => {
+                // Takeovers make their own Device again, as before spares.
+                self.spare_given_up = true;
+                self.log(Level::Warning, format!("spare Device {device} failed ({what}); the next call is taken on a Device made then"));
+            }
             Role::Standby { .. } => {
                 self.standby_failures += 1;
                 if self.standby_failures < MAX_ATTEMPTS {
@@ -74,7 +79,7 @@ impl Engine {
                     Level::Error,
                     "multi-call could not answer a call on a second line. The caller is still waiting; ask a colleague to take it, or end your current call.".into(),
                 );
-                self.ensure_standby();
+                self.ensure_spare_line();
             }
             Role::Forwarding(call, failures) => {
                 let attempts = failures + 1;
@@ -111,28 +116,43 @@ impl Engine {
         }
     }
 
-    /// Takes `call` over on a new Device; `failures` earlier tries failed.
+    /// Takes `call` over on the spare Device, or on a new one; `failures` earlier tries failed.
     pub(super) fn start_forward(&mut self, call: String, failures: u32) {
         self.mute_all_except(None);
+        if let Some(device) = self.spare_devices().first().copied() {
+            self.devices.insert(device, Role::Forwarding(call.clone(), failures));
+            self.log(Level::Info, format!("taking call {call} over on Device {device}, made ahead"));
+            self.out.push(Command::ForwardCall { device, call });
+            return;
+        }
         let device = self.new_device(Role::Forwarding(call.clone(), failures));
         self.log(Level::Info, format!("taking call {call} over on new Device {device}"));
         self.out.push(Command::CreateDevice { device, register: false });
         self.out.push(Command::ForwardCall { device, call });
     }
 
-    /// Standby mode keeps exactly one idle registered Device while Flex's
-    /// Device is busy and another call fits; none otherwise (two idle
-    /// registered Devices would both ring).
-    pub(super) fn ensure_standby(&mut self) {
-        if self.mode() != Some(Mode::Standby) {
-            return;
-        }
-        let retry_pending = self.timers.values().any(|t| *t == Timer::StandbyRetry);
-        let need = self.flex_busy() && self.can_take_another() && !self.standby_given_up;
-        let idle = self.standby_devices();
-        if need && idle.is_empty() && !retry_pending {
-            let device = self.new_device(Role::Standby { registered: false });
-            self.out.push(Command::CreateDevice { device, register: true });
+    /// While Flex's Device is busy and another call fits, keeps exactly one
+    /// idle line ready for it, none otherwise. Standby mode: a registered
+    /// Device (two idle registered Devices would both ring). Forward mode: an
+    /// unregistered spare with the agent's audio applied, so a takeover
+    /// skips making a Device and applying audio.
+    pub(super) fn ensure_spare_line(&mut self) {
+        let (usable, idle) = match self.mode() {
+            Some(Mode::Standby) => {
+                if self.timers.values().any(|t| *t == Timer::StandbyRetry) {
+                    return;
+                }
+                (!self.standby_given_up, self.standby_devices())
+            }
+            Some(Mode::Forward) => (!self.spare_given_up, self.spare_devices()),
+            None => return,
+        };
+        let need = usable && self.flex_busy() && self.can_take_another();
+        if need && idle.is_empty() {
+            let register = self.mode() == Some(Mode::Standby);
+            let role = if register { Role::Standby { registered: false } } else { Role::Spare };
+            let device = self.new_device(role);
+            self.out.push(Command::CreateDevice { device, register });
         }
         let keep = if need { 1 } else { 0 };
         for device in idle.into_iter().skip(keep) {

@@ -35,6 +35,8 @@ pub const FLEX_DEVICE: DeviceId = 0;
 enum Role {
     /// Registered (or registering) and idle, waiting for the next invite.
     Standby { registered: bool },
+    /// Forward mode: made ahead, unregistered, its audio applied, for the next takeover.
+    Spare,
     /// Answering `call` that rang on it as a standby.
     Accepting(String),
     /// Taking `call` over from Flex's Device; the `u32` counts earlier failed tries.
@@ -46,7 +48,7 @@ enum Role {
 impl Role {
     fn call(&self) -> Option<&str> {
         match self {
-            Role::Standby { .. } => None,
+            Role::Standby { .. } | Role::Spare => None,
             Role::Accepting(c) | Role::Forwarding(c, _) | Role::InCall(c) => Some(c),
         }
     }
@@ -90,6 +92,8 @@ pub struct Engine {
     next_timer: u32,
     standby_failures: u32,
     standby_given_up: bool,
+    /// A spare Device failed: forward mode makes each takeover's Device then.
+    spare_given_up: bool,
     holds_in_flight: Vec<(String, String)>,
     /// Call tasks the agent moved away from (the last hold of the others):
     /// a participant Flex reports joining one of them later is held then.
@@ -151,6 +155,11 @@ impl Engine {
             .filter(|(_, r)| matches!(r, Role::Standby { .. }))
             .map(|(d, _)| *d)
             .collect()
+    }
+
+    /// The spare Devices made ahead for the next takeover in forward mode (never more than one).
+    pub fn spare_devices(&self) -> Vec<DeviceId> {
+        self.devices.iter().filter(|(_, r)| matches!(r, Role::Spare)).map(|(d, _)| *d).collect()
     }
 
     /// The selected task's live call, if it has one.
@@ -280,7 +289,7 @@ impl Engine {
                 self.log(Level::Info, "Flex replaced its voice Device; re-attached".into());
                 // The new Device's speaker and microphone are the ones to follow.
                 self.apply_audio_everywhere();
-                self.ensure_standby();
+                self.ensure_spare_line();
             }
             Event::TokenUpdated => {
                 for &device in self.devices.keys() {
@@ -289,7 +298,7 @@ impl Engine {
             }
             Event::AudioDevicesChanged => self.apply_audio_everywhere(),
             Event::TimerFired { timer } => match self.timers.remove(&timer) {
-                Some(Timer::StandbyRetry) => self.ensure_standby(),
+                Some(Timer::StandbyRetry) => self.ensure_spare_line(),
                 Some(Timer::ForwardRetry(call, failures)) => {
                     if self.flex_ringing.contains(&call) && self.flex_busy() {
                         self.start_forward(call, failures);

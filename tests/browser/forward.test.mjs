@@ -4,7 +4,7 @@
 // forward path itself runs in real Flex (scenarios.mjs, many-calls.test.mjs, forward-failure.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openFlex, uiAttributes, bundleExists, extraDevices, liveExtra, checkStep, checkConsole, summary, ACCEPT_OPTIONS } from './harness.mjs';
+import { startServer, launch, openFlex, uiAttributes, bundleExists, liveExtra, checkStep, checkConsole, summary, ACCEPT_OPTIONS } from './harness.mjs';
 
 let srv, browser;
 before(async () => { srv = await startServer(); browser = await launch(); });
@@ -16,7 +16,11 @@ test('second call on busy Flex Device: taken over on a new Device with connectTo
   try {
     await h.offerCall('WR1'); const a = await h.acceptCall('WR1');
     let s = await h.snap();
-    assert.deepEqual(extraDevices(s), [], 'forward mode created a Device before it was needed');
+    // One spare made ahead for a second call: never registered (it would ring), with the agent's audio applied.
+    s = await h.until((x) => liveExtra(x).length === 1 && x, { what: 'a spare Device' });
+    const spare = liveExtra(s)[0];
+    assert.equal(spare.state, 'unregistered', 'the spare must never register: it would ring');
+    assert.deepEqual(spare.connects, [], 'the spare carries no call yet');
     await h.offerCall('WR2'); const b = await h.acceptCall('WR2');
     assert.ok(b.callSid, 'second call never connected');
     s = await h.snap();
@@ -27,6 +31,7 @@ test('second call on busy Flex Device: taken over on a new Device with connectTo
     assert.equal(flexLeg.closeReason, 'cancel', 'Flex\'s ringing leg was not taken over');
     const dev = s.devices.find((d) => d.id === inv.answeredBy);
     assert.equal(dev.isFlex, false);
+    assert.equal(dev.id, spare.id, 'the spare took the call over');
     assert.equal(dev.connects.length, 1);
     const c = dev.connects[0];
     assert.match(String(c.connectToken), /^CT_/);
@@ -97,7 +102,14 @@ test('forwarded call ends: its Device is destroyed and Flex\'s Device keeps the 
     await h.run((D) => D.scenario.customerHangup('WR2'));
     s = await h.until((x) => x.devices.find((d) => d.id === dev).destroyed, { what: 'forwarding Device destroyed' });
     assert.ok(s.liveCalls.some((c) => c.callSid === a.callSid && c.deviceId === s.flexDeviceId));
-    assert.equal(liveExtra(s).length, 0, JSON.stringify(summary(s).devices));
+    // What stays is the one spare made ahead for the next call: unregistered and carrying nothing.
+    const left = liveExtra(s);
+    assert.equal(left.length, 1, JSON.stringify(summary(s).devices));
+    assert.equal(left[0].state, 'unregistered');
+    assert.deepEqual([left[0].calls, left[0].connects], [[], []], JSON.stringify(summary(s).devices));
     checkStep(assert, s, 'after B ended');
+    await h.run((D) => D.scenario.customerHangup('WR1'));
+    s = await h.until((x) => liveExtra(x).length === 0 && x, { what: 'no extra Device once no call is left' });
+    checkStep(assert, s, 'after A ended');
   } finally { await h.close(); }
 });

@@ -279,10 +279,15 @@ impl World {
             .keys()
             .filter(|d| !self.calls.values().any(|c| c.open && c.device == **d))
             .collect();
-        let standby_allowed = usize::from(self.mode == Mode::Standby);
+        // One idle line at most: a standby (standby mode) or a spare (forward mode).
         let taking = self.engine.extra_devices().iter().filter(|(_, c)| c.is_some_and(|c| !self.calls.get(c).is_some_and(|x| x.open))).count();
-        assert!(idle.len() <= standby_allowed + taking, "idle extra Devices left behind: {idle:?}");
-        assert!(self.engine.standby_devices().len() <= 1, "two idle standby Devices");
+        assert!(idle.len() <= 1 + taking, "idle extra Devices left behind: {idle:?}");
+        let (standby, spare) = (self.engine.standby_devices().len(), self.engine.spare_devices().len());
+        assert!(standby + spare <= 1, "two idle lines: {standby} standby, {spare} spare");
+        match self.mode {
+            Mode::Standby => assert_eq!(spare, 0, "a spare in standby mode"),
+            Mode::Forward => assert_eq!(standby, 0, "a registered standby in forward mode would ring"),
+        }
     }
 
     // ----- the agent's and callers' actions -----

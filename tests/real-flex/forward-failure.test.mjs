@@ -3,6 +3,8 @@
 // (AcquisitionFailedError, as seen in real Flex when the input changed while
 // it was being acquired). The call must not be lost: multi-call retries, and
 // when every try fails it brings Flex's own prompt back and says so.
+// multi-call makes a spare Device ahead, which holds the microphone already;
+// here the spare fails first, so the takeover makes its Devices then.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openFlex, inbound, until, callOf, customerHeld, clickAccept, transferToAlice, taskCard, farEnds, AUDIBLE } from './harness.mjs';
@@ -21,9 +23,34 @@ function failMicrophone(n) {
   };
 }
 
+/** Remembers each Device given an error listener from now on: every one multi-call makes. */
+function watchDevices() {
+  const manager = window.Twilio.Flex.Manager.getInstance();
+  const Device = Object.getPrototypeOf(manager.voiceClient).constructor;
+  window.madeDevices = new Set();
+  const on = Device.prototype.on;
+  Device.prototype.on = function watchedOn(ev, fn) {
+    if (ev === 'error') window.madeDevices.add(this);
+    return on.call(this, ev, fn);
+  };
+}
+
+/** Fails multi-call's spare (an extra Device that is neither Flex's nor busy) with a transport error; returns how many. */
+function failSpare() {
+  const manager = window.Twilio.Flex.Manager.getInstance();
+  const mark = {};
+  manager.voiceClient.probeMark = mark; // Flex hands out its Device through a Proxy: mark the object behind it
+  const spares = [...window.madeDevices].filter((d) => d.probeMark !== mark && d.state !== 'destroyed' && !d.isBusy);
+  for (const d of spares) d.emit('error', Object.assign(new Error('transport error'), { code: 31009 }));
+  return spares.length;
+}
+
 describe('a forwarded call that fails after connect() in real Flex', () => {
   let s;
-  before(async () => { s = await openFlex({ mode: 'forward' }); });
+  before(async () => {
+    s = await openFlex({ mode: 'forward' });
+    await s.flex.evaluate(watchDevices);
+  });
   after(async () => { await s?.close(); });
 
   test("every try fails: the call still rings, Flex's prompt comes back, the agent is told; A is untouched", async () => {
@@ -33,6 +60,9 @@ describe('a forwarded call that fails after connect() in real Flex', () => {
     // second, so Ada's card is second and not under Flex's prompt bar, which
     // covers the top card of the task list.
     await new Promise((r) => setTimeout(r, 1050 - (Date.now() % 1000)));
+    await until(() => s.flex.evaluate(() => window.madeDevices.size >= 1), { what: "multi-call's spare Device made" });
+    assert.equal(await s.flex.evaluate(failSpare), 1, 'one spare');
+    await until(() => s.pluginLines().some((l) => /spare Device \d+ failed \(error 31009: transport error\)/.test(l)), { what: "multi-call's warning about its spare" });
     await s.flex.evaluate(failMicrophone, 100);
     const callSid = await transferToAlice(s, 'Ben');
     await clickAccept(s, callSid);
