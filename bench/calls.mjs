@@ -156,7 +156,7 @@ function timeline(b, reservationSid, frames) {
     marks: {
       'gateway: hold requests in': ctl('participant.hold'),
       'gateway: task.accept in': ctl('task.accept'),
-      'a new Device created (standby: the next standby)': first((e) => e.ev === 'device.create'),
+      'a new Device created (the next standby, or in forward mode the next spare)': first((e) => e.ev === 'device.create'),
       'a new Device registered': first((e) => e.ev === 'device.registered'),
       'incoming on a Device': first((e) => e.ev === 'device.incoming' && e.res === reservationSid),
       'call.accept() / device.connect()': first((e) => (e.ev === 'call.accept()' && e.res === reservationSid) || e.ev === 'device.connect()'),
@@ -346,16 +346,16 @@ function markdown(r) {
     if (l.deviceConstructMs.n) L.push(`- ${m}: constructing an extra Device (\`new Device(token, options)\`) takes ${ms(l.deviceConstructMs.median)} (median of ${l.deviceConstructMs.n}).`);
   }
   const f = r.latency.forward;
-  const CREATED = 'a new Device created (standby: the next standby)';
+  const RANG = 'incoming on a Device';
   const CONNECT = 'call.accept() / device.connect()';
   const PC = 'peer connection created';
   const ICE = 'ICE checking';
-  if (f && [CREATED, CONNECT, PC, ICE].every((k) => k in f.secondMarks)) {
+  if (f && [RANG, CONNECT, PC, ICE].every((k) => k in f.secondMarks)) {
     const gap = (marks, a, b) => (marks[a] === null || marks[b] === null ? null : marks[b] - marks[a]);
     L.push('', 'Where a forwarded second call loses time against a first call (medians of the marks above):',
-      `- the new Device is made at accept and \`connect()\` waits until the agent's audio devices are applied to it: ${ms(gap(f.secondMarks, CREATED, CONNECT))} (a first call is answered on a Device set up long before);`,
-      `- \`connect()\` to a peer connection: ${ms(gap(f.secondMarks, CONNECT, PC))}, against ${ms(gap(f.firstMarks, CONNECT, PC))} from \`accept()\` for a first call (the new Device opens its own signalling socket first);`,
-      `- peer connection to ICE checking: ${ms(gap(f.secondMarks, PC, ICE))}, against ${ms(gap(f.firstMarks, PC, ICE))} (the takeover's new offer goes through the local Twilio, which asks the customer's side for a fresh answer: the sandbox's stand-in for Twilio's media server).`);
+      `- from ringing on Flex's Device to \`connect()\` on the spare Device made ahead (its audio applied long before): ${ms(gap(f.secondMarks, RANG, CONNECT))}, against ${ms(gap(f.firstMarks, RANG, CONNECT))} to \`accept()\` for a first call (the forward "new Device created" mark is the next spare, made once this call opens);`,
+      `- \`connect()\` to a peer connection: ${ms(gap(f.secondMarks, CONNECT, PC))}, against ${ms(gap(f.firstMarks, CONNECT, PC))} from \`accept()\` for a first call (the Device opens its own signalling socket first);`,
+      `- peer connection to ICE checking: ${ms(gap(f.secondMarks, PC, ICE))}, against ${ms(gap(f.firstMarks, PC, ICE))} (the takeover's new offer goes through the local Twilio, which asks the customer's page for a fresh answer: the sandbox's stand-in for Twilio's media server, which answers a takeover itself).`);
   }
   L.push('', '### 4. Crosstalk', '');
   L.push('Scripted, seeded random steps over 2–4 calls per mode: accept a transferred call (at most 4), select a task, un-hold a held',

@@ -13,8 +13,10 @@ export const flexHooks = {
     mark('enabling');
     const { flex, manager } = this;
     const { Actions, Notifications } = flex;
-    const before = (name, handler) => {
-      const fn = (payload) => this.beforeAction(() => handler(payload || {}));
+    // `waitForHolds`: Flex's action starts once the holds multi-call started
+    // have settled (at most HOLD_WAIT_MS), or at once.
+    const before = (name, handler, waitForHolds = true) => {
+      const fn = (payload) => this.beforeAction(() => handler(payload || {}), undefined, waitForHolds);
       Actions.addListener(`before${name}`, fn);
       this.undo.push(() => Actions.removeListener(`before${name}`, fn));
     };
@@ -24,8 +26,14 @@ export const flexHooks = {
       return { type: 'acceptingTask', task: sid(p) || '', isCall: !!(task && flex.TaskHelper.isCallTask(task)) };
     });
     before('SelectTask', (p) => ({ type: 'taskSelected', task: sid(p) }));
-    before('UnholdCall', (p) => ({ type: 'unholding', task: sid(p) || '' }));
-    before('UnholdParticipant', (p) => ({ type: 'unholding', task: sid(p) || '' }));
+    // An un-hold does not wait for the other calls' holds: the engine has
+    // muted the agent on each of them before it returns, so no other customer
+    // hears the agent, and the customer being resumed is un-held in parallel
+    // with the holds (one Twilio round trip, not two; the agent may hear the
+    // other customer until that hold lands). An accept still waits, as Flex
+    // answers a new call only once: its audio starts with the others held.
+    before('UnholdCall', (p) => ({ type: 'unholding', task: sid(p) || '' }), false);
+    before('UnholdParticipant', (p) => ({ type: 'unholding', task: sid(p) || '' }), false);
     before('MonitorCall', () => ({ type: 'monitoring' }));
     // Flex stops monitoring by disconnecting its active call: with several
     // calls the engine may cancel that and end the monitoring call itself.

@@ -83,8 +83,11 @@ export class Host {
     }
   }
 
-  /** Feeds `make()`'s event from a before-listener; resolves once its holds settle. `abort` is Flex's, called when the engine cancels. */
-  beforeAction(make, abort) {
+  /**
+   * Feeds `make()`'s event from a before-listener; resolves once its holds
+   * settle (at once without `waitForHolds`). `abort` is Flex's, called when the engine cancels.
+   */
+  beforeAction(make, abort, waitForHolds = true) {
     try {
       this.checkFlexDevice(); // a replaced Device must be watched before the action's call arrives
       const started = [];
@@ -95,7 +98,7 @@ export class Host {
       } finally {
         this.holds = undefined;
       }
-      if (!started.length) return Promise.resolve();
+      if (!started.length || !waitForHolds) return Promise.resolve();
       const timeout = new Promise((r) => setTimeout(r, HOLD_WAIT_MS));
       return Promise.race([Promise.all(started), timeout]).then(() => undefined);
     } catch (e) {
