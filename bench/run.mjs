@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark of issue 4, a table on stdout, BENCHMARKS.md.
 //
-//   node bench/run.mjs                  everything (~6 minutes on 2 cores)
+//   node bench/run.mjs                  everything (~35 minutes on 2 cores)
 //   node bench/run.mjs --quick          fewer iterations (a smoke run; figures are noisier)
 //   node bench/run.mjs --before=REV     also build git revision REV with its own scripts/build.mjs and measure
 //                                       its payload, start-up and boundary in the same run, beside this tree's
@@ -56,7 +56,10 @@ const results = load('all') || {};
 const rerender = only.includes('none');
 if (!rerender || !results.machine) {
   // The load average before this run starts any work: other work on the machine.
+  const earlier = results.machine;
   results.machine = { ...machine(), loadBefore: os.loadavg(), note: value('note') || undefined };
+  // A run of some benchmarks keeps the others' figures: say which run measured those.
+  if (only.length && earlier) results.machine.partial = { only, earlier: earlier.partial?.earlier || { date: earlier.date, commit: earlier.commit } };
   results.quick = quick;
 }
 
@@ -318,7 +321,7 @@ function render(r) {
     `| load average (1 / 5 / 15 min) | ${load(m.loadBefore)} when the run started, ${load(m.loadAfter)} at its end |`,
     ...(m.note ? [`| note | ${m.note} |`] : []),
     `| date | ${m.date} |`, `| commit | ${m.commit}${m.dirty ? ' (with uncommitted changes to the plugin)' : ''}${b4 ? `; before: ${b4.commit}` : ''} |`,
-    `| run | ${r.quick ? '`--quick` (fewer iterations)' : 'full'} |`, '');
+    `| run | ${r.quick ? '`--quick` (fewer iterations)' : 'full'}${m.partial ? `; this run measured ${m.partial.only.join(', ')}, the other figures are from the run of ${m.partial.earlier.date} at ${m.partial.earlier.commit}` : ''} |`, '');
   if (m.loadBefore && m.loadBefore[0] >= m.cores / 2) {
     L.push(`The load average was high when the run started (${m.loadBefore[0].toFixed(1)} on ${m.cores} cores; the 1-minute figure lags: other work, or a run just before):`,
       'timings are noisier and slower than on an idle machine, and are best read against each other within this run.', '');
@@ -377,8 +380,8 @@ function render(r) {
       'marks `performance.now()` before appending it as an inline classic `<script>` (evaluated synchronously; it calls `Plugins.init`),',
       'when the `init(flex, manager)` promise that Flex awaits has resolved, and when multi-call is running (the plugin\'s `ready`): the wasm',
       'unpacked from its literal (base64 decoded, inflated with `DecompressionStream`), compiled and instantiated, the engine started and every',
-      `hook on Flex's actions, store and Device registered (checked through the double's listener counts). Since multi-call starts in a task of its own`,
-      'just after `init`, Flex awaits only `init` itself; the reference feature\'s awaited `init` on this double is 2.4–2.6 ms (issue 13).',
+      `hook on Flex's actions, store and Device registered (checked through the double's listener counts). Since multi-call starts when the page is next idle`,
+      'after `init`, Flex awaits only `init` itself; the reference feature\'s awaited `init` on this double is 2.4–2.6 ms (issue 13).',
       `One fresh browser context per load; ${s.loads} loads`,
       `after one discarded warm-up load${bs ? ', the two builds\' loads taking turns' : ''}. The page is cross-origin isolated, so \`performance.now()\` resolves 5 µs.`,
       'No network time is included.', '');

@@ -111,7 +111,7 @@ export async function startupInRealFlex({ loads = 20 } = {}) {
       ['the Teams view\'s Calls column', span(m('hooked'), m('teams-view'))],
       ['the call bar\'s wrapper', span(m('teams-view'), m('call-bar'))],
       ['the first copy of Flex\'s state into the engine', span(m('call-bar'), m('started'))],
-      ['`init` called → multi-call running (it starts in a task of its own just after `init`)', span((r) => r.initStart, m('started'))],
+      ['`init` called → multi-call running (it starts when the page is next idle)', span((r) => r.initStart, m('started'))],
       ['**the awaited `init`** (Flex waits for it)', span((r) => r.initStart, (r) => r.initEnd)],
     ].map(([name, s]) => ({ name, ...s })),
   };

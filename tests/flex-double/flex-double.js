@@ -1150,7 +1150,7 @@
           rec.pluginName = instance.name;
           await instance.init(Flex, manager);
           rec.initResolvedAt = performance.now(); // what Flex awaits
-          // multi-call starts in a task of its own just after init (see js-shim/index.js):
+          // multi-call starts when the page is next idle after init (see js-shim/index.js):
           // the double's "ready" is once it has started, as every test expects.
           if (instance.ready && typeof instance.ready.then === 'function') await instance.ready;
           rec.state = 'ready';
