@@ -36,6 +36,8 @@ const value = (name) => (args.find((a) => a.startsWith(`--${name}=`)) || '').sli
 const quick = has('--quick');
 const only = value('only').split(',').filter(Boolean);
 const want = (name) => !only.length || only.includes(name);
+/** The benchmarks `--only` names, in the order they run. */
+const SECTIONS = ['payload', 'startup', 'decisions', 'boundary', 'startup-real', 'listeners', 'switching', 'memory', 'calls'];
 const EVENTS = ['select', 'accept', 'unhold', 'ended'];
 
 const step = (s) => console.error(`\n# bench: ${s}`);
@@ -58,8 +60,10 @@ if (!rerender || !results.machine) {
   // The load average before this run starts any work: other work on the machine.
   const earlier = results.machine;
   results.machine = { ...machine(), loadBefore: os.loadavg(), note: value('note') || undefined };
-  // A run of some benchmarks keeps the others' figures: say which run measured those.
-  if (only.length && earlier) results.machine.partial = { only, earlier: earlier.partial?.earlier || { date: earlier.date, commit: earlier.commit } };
+  // A run of some benchmarks keeps the others' figures: remember which run measured each.
+  const here = { date: results.machine.date, commit: results.machine.commit };
+  const before = earlier ? { date: earlier.date, commit: earlier.commit } : here;
+  results.machine.measuredBy = Object.fromEntries(SECTIONS.map((n) => [n, want(n) ? here : earlier?.measuredBy?.[n] || before]));
   results.quick = quick;
 }
 
@@ -299,6 +303,19 @@ function table(r) {
   return '\n' + rows.map((row, j) => row.map((x, i) => String(x).padEnd(w[i])).join('  ').trimEnd() + (j === 0 ? '\n' + w.map((n) => '-'.repeat(n)).join('  ') : '')).join('\n');
 }
 
+/** Which run measured which benchmarks, when they were not all measured by the last one. */
+function provenance(m) {
+  const by = m.measuredBy;
+  if (!by) return '';
+  const groups = new Map();
+  for (const [name, run] of Object.entries(by)) {
+    const key = `${run.date} at ${run.commit}`;
+    groups.set(key, [...(groups.get(key) || []), name]);
+  }
+  if (groups.size < 2) return '';
+  return `; measured in more than one run: ${[...groups].map(([run, names]) => `${names.join(', ')} on ${run}`).join('; ')}`;
+}
+
 function render(r) {
   const m = r.machine;
   const b4 = r.before;
@@ -321,7 +338,7 @@ function render(r) {
     `| load average (1 / 5 / 15 min) | ${load(m.loadBefore)} when the run started, ${load(m.loadAfter)} at its end |`,
     ...(m.note ? [`| note | ${m.note} |`] : []),
     `| date | ${m.date} |`, `| commit | ${m.commit}${m.dirty ? ' (with uncommitted changes to the plugin)' : ''}${b4 ? `; before: ${b4.commit}` : ''} |`,
-    `| run | ${r.quick ? '`--quick` (fewer iterations)' : 'full'}${m.partial ? `; this run measured ${m.partial.only.join(', ')}, the other figures are from the run of ${m.partial.earlier.date} at ${m.partial.earlier.commit}` : ''} |`, '');
+    `| run | ${r.quick ? '`--quick` (fewer iterations)' : 'full'}${provenance(m)} |`, '');
   if (m.loadBefore && m.loadBefore[0] >= m.cores / 2) {
     L.push(`The load average was high when the run started (${m.loadBefore[0].toFixed(1)} on ${m.cores} cores; the 1-minute figure lags: other work, or a run just before):`,
       'timings are noisier and slower than on an idle machine, and are best read against each other within this run.', '');
