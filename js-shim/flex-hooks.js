@@ -13,10 +13,8 @@ export const flexHooks = {
     mark('enabling');
     const { flex, manager } = this;
     const { Actions, Notifications } = flex;
-    // `waitForHolds`: Flex's action starts once the holds multi-call started
-    // have settled (at most HOLD_WAIT_MS), or at once.
-    const before = (name, handler, waitForHolds = true) => {
-      const fn = (payload) => this.beforeAction(() => handler(payload || {}), undefined, waitForHolds);
+    const before = (name, handler) => {
+      const fn = (payload) => this.beforeAction(() => handler(payload || {}));
       Actions.addListener(`before${name}`, fn);
       this.undo.push(() => Actions.removeListener(`before${name}`, fn));
     };
@@ -26,14 +24,8 @@ export const flexHooks = {
       return { type: 'acceptingTask', task: sid(p) || '', isCall: !!(task && flex.TaskHelper.isCallTask(task)) };
     });
     before('SelectTask', (p) => ({ type: 'taskSelected', task: sid(p) }));
-    // An un-hold does not wait for the other calls' holds: the engine has
-    // muted the agent on each of them before it returns, so no other customer
-    // hears the agent, and the customer being resumed is un-held in parallel
-    // with the holds (one Twilio round trip, not two; the agent may hear the
-    // other customer until that hold lands). An accept still waits, as Flex
-    // answers a new call only once: its audio starts with the others held.
-    before('UnholdCall', (p) => ({ type: 'unholding', task: sid(p) || '' }), false);
-    before('UnholdParticipant', (p) => ({ type: 'unholding', task: sid(p) || '' }), false);
+    before('UnholdCall', (p) => ({ type: 'unholding', task: sid(p) || '' }));
+    before('UnholdParticipant', (p) => ({ type: 'unholding', task: sid(p) || '' }));
     before('MonitorCall', () => ({ type: 'monitoring' }));
     // Flex stops monitoring by disconnecting its active call: with several
     // calls the engine may cancel that and end the monitoring call itself.
@@ -205,12 +197,13 @@ export const flexHooks = {
     Notifications.showNotification(key);
   },
 
-  hold(taskSid, targetSid) {
+  /** `wait`: the before-listener running now makes Flex's action wait for this hold (the engine decides). */
+  hold(taskSid, targetSid, wait) {
     const task = this.taskBySid(taskSid);
     const settle = (error) => this.feed({ type: 'holdSettled', task: taskSid, target: targetSid, error });
     const p = Promise.resolve()
       .then(() => this.flex.Actions.invokeAction('HoldParticipant', { task, targetSid }))
       .then(() => settle(undefined), (e) => settle(errorText(e)));
-    if (this.holds) this.holds.push(p); // a before-listener waits for these
+    if (this.holds && wait) this.holds.push(p); // a before-listener waits for these
   },
 };

@@ -83,11 +83,8 @@ export class Host {
     }
   }
 
-  /**
-   * Feeds `make()`'s event from a before-listener; resolves once its holds
-   * settle (at once without `waitForHolds`). `abort` is Flex's, called when the engine cancels.
-   */
-  beforeAction(make, abort, waitForHolds = true) {
+  /** Feeds `make()`'s event from a before-listener; resolves once the holds it must wait for settle. `abort` is Flex's, called when the engine cancels. */
+  beforeAction(make, abort) {
     try {
       this.checkFlexDevice(); // a replaced Device must be watched before the action's call arrives
       const started = [];
@@ -98,7 +95,7 @@ export class Host {
       } finally {
         this.holds = undefined;
       }
-      if (!started.length || !waitForHolds) return Promise.resolve();
+      if (!started.length) return Promise.resolve();
       const timeout = new Promise((r) => setTimeout(r, HOLD_WAIT_MS));
       return Promise.race([Promise.all(started), timeout]).then(() => undefined);
     } catch (e) {
@@ -199,7 +196,7 @@ export class Host {
         return undefined;
       }
       case 'holdParticipant':
-        return this.hold(c.task, c.target);
+        return this.hold(c.task, c.target, c.wait);
       case 'setActiveCall': {
         const entry = this.calls.get(c.call);
         if (entry) this.manager.store.dispatch({ type: 'PHONE_ADD_CALL', payload: entry.call });

@@ -99,6 +99,11 @@ pub enum Command {
         task: String,
         /// `workerSid` for worker participants, `callSid` otherwise.
         target: String,
+        /// The Flex action being started waits for this hold to settle: an
+        /// accept does (the new call's audio starts with the others held), an
+        /// un-hold does not (the agent is muted on the others already, so the
+        /// resumed customer is un-held in parallel, one Twilio round trip).
+        wait: bool,
     },
     /// Dispatch `PHONE_ADD_CALL` with this call, making it Flex's active call.
     SetActiveCall {

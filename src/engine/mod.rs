@@ -188,7 +188,8 @@ impl Engine {
                 let sid = task.sid.clone();
                 let before = self.tasks.insert(sid.clone(), task);
                 if self.away.contains(&sid) {
-                    self.hold_arrivals(&sid, before.as_ref());
+                    // No Flex action is waiting: the agent is on another call already.
+                    self.hold_arrivals(&sid, before.as_ref(), false);
                 }
             }
             Event::TaskRemoved { task } => {
@@ -217,14 +218,14 @@ impl Engine {
                     self.limit_reached(&format!("task {task}"));
                 } else if is_call {
                     self.mute_all_except(None);
-                    self.hold_others(Some(&task));
+                    self.hold_others(Some(&task), true);
                 }
             }
             Event::Unholding { task } => self.unhold(&task),
             Event::Monitoring => {
                 self.monitor_expected = true;
                 self.mute_all_except(None);
-                self.hold_others(None);
+                self.hold_others(None, true);
             }
             Event::StoppingMonitoring => self.stop_monitoring(),
             Event::TogglingMute => {

@@ -215,7 +215,7 @@ impl World {
                     self.queue.push_back(Event::ActiveCallChanged { call: Some(call.clone()) });
                 }
             }
-            Command::HoldParticipant { task, target } => {
+            Command::HoldParticipant { task, target, .. } => {
                 let t = self.tasks.get_mut(task).unwrap_or_else(|| panic!("hold on unknown task {task}"));
                 let p = t
                     .participants
