@@ -37,8 +37,9 @@ pub enum Kind {
 pub trait Source: Sized {
     /// What this value is.
     fn kind(&self) -> Kind;
-    /// Field `key` of this object (an absent value if there is none).
-    fn field(&self, key: &str) -> Self;
+    /// Field `key` of this object (an absent value if there is none). Keys
+    /// are the decoder's own literals, so a binding may cache them.
+    fn field(&self, key: &'static str) -> Self;
     /// The items of this array.
     fn items(&self) -> Vec<Self>;
     /// The own keys and values of this object, in order.
@@ -257,7 +258,7 @@ mod tests {
                 Some(V::Object(_)) => Kind::Object,
             }
         }
-        fn field(&self, key: &str) -> Self {
+        fn field(&self, key: &'static str) -> Self {
             J(self.0.as_ref().and_then(|v| v.get(key)).cloned())
         }
         fn items(&self) -> Vec<Self> {

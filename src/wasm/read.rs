@@ -5,6 +5,27 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::decode::{Kind, Source};
 
+thread_local! {
+    /// The JS strings of the decoder's field names, by the literal's address.
+    static KEYS: std::cell::RefCell<Vec<(usize, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `key` as a JS string, made once per literal: a string out of the wasm goes
+/// through `TextDecoder`, whose per-call cost was most of the time spent
+/// reading an event (about 20 field names each, 100 events a second at busy times).
+fn key_js(key: &'static str) -> JsValue {
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        let at = key.as_ptr() as usize;
+        if let Some((_, js)) = keys.iter().find(|(p, _)| *p == at) {
+            return js.clone();
+        }
+        let js = JsValue::from_str(key);
+        keys.push((at, js.clone()));
+        js
+    })
+}
+
 impl Source for JsValue {
     fn kind(&self) -> Kind {
         if self.is_undefined() {
@@ -24,12 +45,12 @@ impl Source for JsValue {
         }
     }
 
-    fn field(&self, key: &str) -> JsValue {
+    fn field(&self, key: &'static str) -> JsValue {
         if !self.is_object() {
             return JsValue::UNDEFINED;
         }
         // A throwing getter reads as absent; decode then names the field if it was needed.
-        Reflect::get(self, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        Reflect::get(self, &key_js(key)).unwrap_or(JsValue::UNDEFINED)
     }
 
     fn items(&self) -> Vec<JsValue> {
