@@ -29,11 +29,31 @@ run('cargo', ['build', '--release', '--locked', '--target', 'wasm32-unknown-unkn
 mkdirSync(out, { recursive: true });
 run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', out,
   join(cargoTarget, 'wasm32-unknown-unknown', 'release', 'multi_call.wasm')]);
+// The glue makes every string that leaves the wasm (command tags, sids) with
+// TextDecoder, a call into the browser whose fixed cost is most of a short
+// string's: in a Flex page between clicks (everything cold) it was a third of
+// an event's time in the engine (BENCHMARKS.md, 6). Short ASCII strings are
+// built from their char codes instead, passed all at once (one string, not a
+// chain of appends); anything else still goes to TextDecoder.
+const gluePath = join(out, 'multi_call.js');
+const DECODE = 'function decodeText(bytes) {\n';
+const glue = readFileSync(gluePath, 'utf8');
+if (glue.split(DECODE).length !== 2) throw new Error(`wasm-bindgen's glue has no single "${DECODE.trim()}": update the ASCII fast path in scripts/build.mjs`);
+writeFileSync(gluePath, glue.replace(DECODE, `${DECODE}    if (bytes.length <= 64) {
+        let i = 0;
+        while (i < bytes.length && bytes[i] < 0x80) i++;
+        if (i === bytes.length) return String.fromCharCode.apply(null, bytes);
+    }
+`), 'utf8');
 run(join(root, 'node_modules', '.bin', 'wasm-opt'), [
   '-Oz', '--strip-debug', '--strip-producers',
   // Single-caller functions stay functions unless tiny: gzip finds the
   // repeats better (about 0.6 KB), and V8 compiles lazily only what runs.
   '--one-caller-inline-max-function-size', '30', '--converge',
+  // Rust puts the 1 MB stack first and its data above it, so memory below
+  // 1 KB is touched only by a stack already overflowing: binaryen may then
+  // fold constant offsets into loads and stores (about 50 bytes gzipped).
+  '--low-memory-unused',
   '--enable-bulk-memory', '--enable-reference-types', '--enable-multivalue',
   '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals',
   join(out, 'multi_call_bg.wasm'), '-o', join(out, 'multi_call_bg.wasm'),

@@ -44,16 +44,49 @@ pub trait Source: Sized {
     fn items(&self) -> Vec<Self>;
     /// The own keys and values of this object, in order.
     fn entries(&self) -> Vec<(String, Self)>;
+
+    // Typed reads of the common case, which a binding can do in one step
+    // instead of the several `kind` may take (each a call out of the wasm
+    // in the browser); `None` sends the reader on to `kind`.
+
+    /// Whether this value is an object that is not an array.
+    fn is_record(&self) -> bool {
+        matches!(self.kind(), Kind::Object)
+    }
+    /// Whether this value is an array.
+    fn is_list(&self) -> bool {
+        matches!(self.kind(), Kind::Array)
+    }
+    /// This value if it is a string.
+    fn as_text(&self) -> Option<String> {
+        match self.kind() {
+            Kind::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// This value if it is a boolean.
+    fn as_flag(&self) -> Option<bool> {
+        match self.kind() {
+            Kind::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+    /// This value if it is a number.
+    fn as_num(&self) -> Option<f64> {
+        match self.kind() {
+            Kind::Num(n) => Some(n),
+            _ => None,
+        }
+    }
 }
 
 /// Reads one event; the error says what was wrong with it.
 pub fn event<S: Source>(v: &S) -> Result<Event, String> {
-    if !matches!(v.kind(), Kind::Object) {
+    if !v.is_record() {
         return Err("event is not an object".into());
     }
-    let kind = match v.field("type").kind() {
-        Kind::Text(k) => k,
-        _ => return Err("event has no \"type\" string".into()),
+    let Some(kind) = v.field("type").as_text() else {
+        return Err("event has no \"type\" string".into());
     };
     let f = Fields { v, at: &kind, wrong: Cell::new(None) };
     let event = if kind == "start" { start(&f) } else { other(&f)? };
@@ -90,17 +123,17 @@ fn other<S: Source>(f: &Fields<'_, S>) -> Result<Event, String> {
     Ok(match kind {
         "taskChanged" => {
             let list = v.field("participants");
-            let participants = match list.kind() {
-                Kind::Absent | Kind::Null => Vec::new(),
-                Kind::Array => {
-                    let items = list.items();
-                    let mut out = Vec::with_capacity(items.len());
-                    for (i, p) in items.iter().enumerate() {
-                        out.push(participant(p, i)?);
-                    }
-                    out
+            let participants = if list.is_list() {
+                let items = list.items();
+                let mut out = Vec::with_capacity(items.len());
+                for (i, p) in items.iter().enumerate() {
+                    out.push(participant(p, i)?);
                 }
-                _ => return Err(format!("{kind}.participants must be an array")),
+                out
+            } else if matches!(list.kind(), Kind::Absent | Kind::Null) {
+                Vec::new()
+            } else {
+                return Err(format!("{kind}.participants must be an array"));
             };
             Event::TaskChanged(TaskSnapshot {
                 sid: f.need("sid"),
@@ -139,7 +172,7 @@ fn other<S: Source>(f: &Fields<'_, S>) -> Result<Event, String> {
 
 fn participant<S: Source>(p: &S, index: usize) -> Result<Participant, String> {
     let at = format!("participants[{index}]");
-    if !matches!(p.kind(), Kind::Object) {
+    if !p.is_record() {
         return Err(format!("{at} must be an object"));
     }
     let f = Fields { v: p, at: &at, wrong: Cell::new(None) };
@@ -150,10 +183,7 @@ fn participant<S: Source>(p: &S, index: usize) -> Result<Participant, String> {
         status: f.text("status").unwrap_or_default(),
         is_current_worker: f.flag("isCurrentWorker"),
         on_hold: f.flag("onHold"),
-        sequence: match p.field("sequenceNumber").kind() {
-            Kind::Num(n) => n,
-            _ => 0.0,
-        },
+        sequence: p.field("sequenceNumber").as_num().unwrap_or(0.0),
     };
     f.result(participant)
 }
@@ -198,7 +228,11 @@ impl<S: Source> Fields<'_, S> {
 
     /// A string that may be absent or null.
     fn text(&self, key: &'static str) -> Option<String> {
-        match self.v.field(key).kind() {
+        let v = self.v.field(key);
+        if let Some(s) = v.as_text() {
+            return Some(s);
+        }
+        match v.kind() {
             Kind::Absent | Kind::Null => None,
             Kind::Text(s) => Some(s),
             _ => self.fail(key, "a string"),
@@ -215,7 +249,11 @@ impl<S: Source> Fields<'_, S> {
 
     /// A boolean; absent or null is false.
     fn flag(&self, key: &'static str) -> bool {
-        match self.v.field(key).kind() {
+        let v = self.v.field(key);
+        if let Some(b) = v.as_flag() {
+            return b;
+        }
+        match v.kind() {
             Kind::Absent | Kind::Null => false,
             Kind::Bool(b) => b,
             _ => self.fail(key, "true or false"),
@@ -224,7 +262,8 @@ impl<S: Source> Fields<'_, S> {
 
     /// A whole number from 0 to 2^32 - 1; absent or null is 0.
     fn num(&self, key: &'static str) -> u32 {
-        match self.v.field(key).kind() {
+        let v = self.v.field(key);
+        match v.as_num().map_or_else(|| v.kind(), Kind::Num) {
             Kind::Absent | Kind::Null => 0,
             Kind::Num(n) if n >= 0.0 && n <= u32::MAX as f64 && n == (n as u32) as f64 => n as u32,
             _ => self.fail(key, "a whole number from 0 to 4294967295"),

@@ -46,11 +46,31 @@ impl Source for JsValue {
     }
 
     fn field(&self, key: &'static str) -> JsValue {
-        if !self.is_object() {
-            return JsValue::UNDEFINED;
-        }
-        // A throwing getter reads as absent; decode then names the field if it was needed.
+        // Reflect.get throws on a value that is not an object, as does a
+        // throwing getter: either reads as absent, and decode then names the
+        // field if it was needed. (No separate object check: every check is
+        // a call out of the wasm, and decode checks the objects it reads.)
         Reflect::get(self, &key_js(key)).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    fn is_record(&self) -> bool {
+        self.is_object() && !Array::is_array(self)
+    }
+
+    fn is_list(&self) -> bool {
+        Array::is_array(self)
+    }
+
+    fn as_text(&self) -> Option<String> {
+        self.as_string()
+    }
+
+    fn as_flag(&self) -> Option<bool> {
+        self.as_bool()
+    }
+
+    fn as_num(&self) -> Option<f64> {
+        self.as_f64()
     }
 
     fn items(&self) -> Vec<JsValue> {
