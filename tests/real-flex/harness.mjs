@@ -196,6 +196,7 @@ export function diagnose(s, callSid) {
   const frames = s.gateway.frames.filter((f) => f.ch === 'signal' && sids.has(f.payload?.callsid) || f.ch === 'gateway')
     .map((f) => `${f.t % 100000} ${f.ch} ${f.dir || ''} ${f.session || ''} ${f.type || ''} ${f.warn || f.error || f.note || ''}`);
   return [`legs: ${JSON.stringify(legs.map((l) => ({ callSid: l.callSid, state: l.state, invited: l.invited.size })))}`,
+    `signalling sessions: ${JSON.stringify([...s.gateway.sessions].map((x) => ({ id: x.id, identity: x.identity, registered: x.registered })))}`,
     ...frames.slice(-20), ...s.pluginLines().slice(-12)].join('\n');
 }
 
