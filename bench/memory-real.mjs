@@ -60,14 +60,16 @@ export function renderMemory(mem) {
   L.push(`One real-Flex page (${mem.mode} mode) against the local Twilio takes ${mem.calls} calls, two at a time: a call, a second one transferred`,
     'in while on it (on an extra Device), then both customers hang up and Flex completes both tasks. Sampled after a forced garbage',
     'collection (DevTools protocol `HeapProfiler.collectGarbage`, then `Runtime.getHeapUsage`): the page\'s JavaScript heap (Flex\'s and',
-    'the SDKs\' included; the wasm\'s own memory is the browser suite\'s 40,000-call test) and the Voice SDK Devices not destroyed.',
-    'The baseline: stock Flex (multi-call off) in a page of its own takes as many calls, one at a time, sampled the same way.', '');
+    'the SDKs\' included; the wasm\'s own memory is the browser suite\'s 40,000-call test) and the Voice SDK Devices not destroyed.');
   const stock = mem.stock && !mem.stock.error ? mem.stock : null;
+  L.push(stock ? `The baseline: stock Flex (multi-call off) in a page of its own takes ${stock.calls === mem.calls ? 'as many calls' : `${stock.calls} calls`}, one at a time, sampled the same way` +
+    `${stock.measuredBy ? ` (${stock.measuredBy})` : ''}.` : 'No stock-Flex baseline in this run.', '');
   L.push('| calls | heap, multi-call | Devices alive | heap, stock Flex |', '| ---: | ---: | ---: | ---: |');
   for (const x of mem.samples) {
     const base = stock?.samples.find((y) => y.calls === x.calls);
     L.push(`| ${x.calls} | ${x.heapMB.toFixed(1)} MB | ${x.devices} | ${base ? `${base.heapMB.toFixed(1)} MB` : '–'} |`);
   }
+  if (mem.note) L.push('', `Note: ${mem.note}.`);
   L.push('', `Trend from the third sample on (least squares): **${mem.heapMBPer100Calls.toFixed(2)} MB per 100 calls** with multi-call; ` +
     (stock ? `**${stock.heapMBPer100Calls.toFixed(2)} MB per 100 calls** in stock Flex.` : `stock Flex not measured${mem.stock?.error ? ` (${mem.stock.error})` : ''}.`), '');
   return L;

@@ -6,6 +6,10 @@
 // The customer page watches each customer's received level every 10 ms
 // (sandbox/public/customer.js `watchSwitch`); the click's time is taken in the
 // Flex page by a capture listener; both as epoch ms (one machine, one clock).
+// Two marks split the time: when Flex's un-hold request leaves the page (an
+// XMLHttpRequest whose body un-holds a customer: the browser's share) and
+// when the local Twilio un-holds that customer (the request's latency after
+// it); the rest is the audio reaching the customer.
 import { stats, ms } from './lib.mjs';
 
 export const CONFIGS = [
@@ -19,10 +23,23 @@ export async function switching({ rounds = 6, configs = CONFIGS } = {}) {
   const out = [];
   for (const { mode, latencyMs } of configs) {
     const s = await openFlex({ mode, latencyMs });
-    const samples = { heard: [], silent: [], switched: [] };
+    const samples = { heard: [], silent: [], switched: [], sent: [], applied: [] };
     const misses = [];
+    let appliedAt = null;
+    const hold = s.world.hold.bind(s.world);
+    s.world.hold = (task, target, on) => {
+      if (!on && appliedAt === null) appliedAt = Date.now();
+      return hold(task, target, on);
+    };
     try {
-      await s.flex.evaluate(() => document.addEventListener('click', () => { window.lastClickAt = performance.timeOrigin + performance.now(); }, true));
+      await s.flex.evaluate(() => {
+        document.addEventListener('click', () => { window.lastClickAt = performance.timeOrigin + performance.now(); window.unholdSentAt = null; }, true);
+        const send = XMLHttpRequest.prototype.send;
+        XMLHttpRequest.prototype.send = function (body) {
+          if (window.unholdSentAt === null && typeof body === 'string' && body.includes('"Hold":false')) window.unholdSentAt = performance.timeOrigin + performance.now();
+          return send.call(this, body);
+        };
+      });
       const calls = [await inbound(s, 'Ada')];
       if (mode !== 'off') calls.push(await transferred(s, 'Ben'));
       const name = (c) => (c === calls[0] ? 'Ada' : 'Ben');
@@ -48,9 +65,12 @@ export async function switching({ rounds = 6, configs = CONFIGS } = {}) {
         const watching = s.customer.evaluate((o) => window.customerPanel.watchSwitch(o),
           { target: target.callSid, others, audible: AUDIBLE, silent: SILENT });
         await new Promise((res) => setTimeout(res, 100)); // the watcher's first reading
+        appliedAt = null;
         await button.click();
         const w = await watching;
-        const clickAt = await s.flex.evaluate(() => window.lastClickAt);
+        const { clickAt, sentAt } = await s.flex.evaluate(() => ({ clickAt: window.lastClickAt, sentAt: window.unholdSentAt }));
+        if (sentAt !== null) samples.sent.push(sentAt - clickAt);
+        if (appliedAt !== null) samples.applied.push(appliedAt - clickAt);
         if (w.heardAt === null) {
           // Reported, not thrown: a customer who never hears the agent after an un-hold is a finding.
           misses.push(`round ${r + 1}: ${name(target)}'s customer did not hear the agent within 6 s of the click`);
@@ -69,8 +89,9 @@ export async function switching({ rounds = 6, configs = CONFIGS } = {}) {
     } finally {
       await s.close();
     }
-    if (!samples.heard.length) samples.heard.push(NaN); // stats() of nothing
-    const row = { mode, latencyMs, rounds, misses, heard: stats(samples.heard), silent: stats(samples.silent), switched: stats(samples.switched) };
+    for (const k of Object.keys(samples)) if (!samples[k].length) samples[k].push(NaN); // stats() of nothing
+    const row = { mode, latencyMs, rounds, misses, heard: stats(samples.heard), silent: stats(samples.silent), switched: stats(samples.switched),
+      sent: stats(samples.sent), applied: stats(samples.applied) };
     console.error(`switching, ${mode} at ${latencyMs} ms: heard ${row.heard.median?.toFixed(0)} ms, others silent ${row.silent.median?.toFixed(0)} ms (medians)`);
     out.push(row);
   }
@@ -89,10 +110,15 @@ export function renderSwitching(sw) {
     'that customer receives the agent above the tests\' audible level, and to **others silent**: the last window in which any other',
     'customer still received the agent above the silent level (0 when none did after the click). The fake microphone plays',
     'syllables with 40–160 ms pauses, so "heard" can include one pause. Times in epoch ms in both pages (one machine, one clock).', '');
-  L.push('| configuration | heard: median (min – max) | others silent: median (min – max) | switched (the later of the two): median |', '| --- | ---: | ---: | ---: |');
+  L.push('Where the time goes: **request sent**, from the click to Flex\'s un-hold request leaving the page (an `XMLHttpRequest` whose body',
+    'un-holds a customer; the browser\'s share: Flex\'s action, multi-call\'s listener, what both render), and **applied**, to the local',
+    'Twilio un-holding that customer (the request\'s latency after it). What remains to **heard** is the audio reaching the customer.', '');
+  L.push('| configuration | heard: median (min – max) | others silent: median (min – max) | switched (the later of the two): median | request sent: median (min – max) | applied: median |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const x of sw.configs) {
     const name = `${x.mode === 'off' ? 'stock Flex, one call' : `multi-call, ${x.mode}`}, ${x.latencyMs} ms per request`;
-    L.push(`| ${name} | ${ms(x.heard.median)} (${ms(x.heard.min)} – ${ms(x.heard.max)}) | ${ms(x.silent.median)} (${ms(x.silent.min)} – ${ms(x.silent.max)}) | ${ms(x.switched.median)} |`);
+    const sent = x.sent ? `${ms(x.sent.median)} (${ms(x.sent.min)} – ${ms(x.sent.max)})` : '–';
+    L.push(`| ${name} | ${ms(x.heard.median)} (${ms(x.heard.min)} – ${ms(x.heard.max)}) | ${ms(x.silent.median)} (${ms(x.silent.min)} – ${ms(x.silent.max)}) | ${ms(x.switched.median)} | ${sent} | ${x.applied ? ms(x.applied.median) : '–'} |`);
   }
   const misses = sw.configs.flatMap((x) => (x.misses || []).map((m) => `${x.mode} at ${x.latencyMs} ms, ${m}`));
   L.push('', misses.length ? `Rounds left out: ${misses.join('; ')}.` : 'In every round the customer heard the agent.');

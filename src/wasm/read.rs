@@ -11,8 +11,8 @@ thread_local! {
 }
 
 /// `key` as a JS string, made once per literal: a string out of the wasm goes
-/// through `TextDecoder`, whose per-call cost was most of the time spent
-/// reading an event (about 20 field names each, 100 events a second at busy times).
+/// through the glue's decoder, and a task's event alone reads about twenty
+/// field names (1,730 decoder calls in the listener benchmark's sequence, 209 after).
 fn key_js(key: &'static str) -> JsValue {
     KEYS.with(|keys| {
         let mut keys = keys.borrow_mut();
