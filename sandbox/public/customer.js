@@ -36,8 +36,20 @@ async function micTrack() {
   return mic.getAudioTracks()[0].clone();
 }
 
+/** Everything a leg holds goes: a page keeps every peer connection it has
+ * not let go of, and Chromium refuses new ones past a few hundred (a long
+ * run's customers then stop ringing anyone). */
+function release(leg) {
+  leg.pc.close();
+  leg.track.stop();
+  leg.meter?.stop();
+  if (leg.audio) { leg.audio.pause(); leg.audio.srcObject = null; }
+  leg.ended = true;
+}
+
 async function newPeer(callSid, kind, customerCallSid) {
-  legs.get(callSid)?.pc.close();
+  const old = legs.get(callSid);
+  if (old) release(old);
   const pc = new RTCPeerConnection({ iceServers: [] });
   const track = await micTrack();
   pc.addTrack(track, new MediaStream([track]));
@@ -79,7 +91,7 @@ const control = connectControl('customer', async (msg) => {
     }
     case 'leg.end': {
       const leg = legs.get(msg.callSid);
-      if (leg) { leg.pc.close(); leg.track.stop(); leg.audio?.pause(); leg.meter?.stop(); leg.ended = true; }
+      if (leg) { release(leg); legs.delete(msg.callSid); }
       return undefined;
     }
     default: return undefined;
