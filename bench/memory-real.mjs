@@ -6,21 +6,41 @@
 // Device), then both customers hang up and Flex completes both tasks; stock
 // Flex (multi-call off, `mode: 'off'`), the baseline, takes the same number of
 // calls one at a time, so what Flex itself keeps per call is seen apart.
+// Peer connections are counted too: Chromium refuses to make a page's 501st
+// RTCPeerConnection that has not been garbage-collected ("Cannot create so
+// many PeerConnections"), and every call is one, so a page that keeps its
+// ended calls reachable stops taking calls there.
 import { stats } from './lib.mjs';
 
-/** `calls` calls in one page (a sample every `every` calls). */
+/** Counts the page's RTCPeerConnections: made, collected (FinalizationRegistry) and not closed. */
+const PEER_COUNTER = `(() => {
+  const Native = window.RTCPeerConnection;
+  if (!Native) return;
+  let made = 0, collected = 0;
+  const refs = [];
+  const gone = new FinalizationRegistry(() => { collected += 1; });
+  window.RTCPeerConnection = class RTCPeerConnection extends Native {
+    constructor(...args) { super(...args); made += 1; gone.register(this, 0); refs.push(new WeakRef(this)); }
+  };
+  window.peerConnections = () => ({ made, alive: made - collected, open: refs.filter((r) => r.deref() && r.deref().signalingState !== 'closed').length });
+})();`;
+
+/** `calls` calls in one page (a sample every `every` calls); stops early, and says why, when a call cannot be taken. */
 export async function memoryInRealFlex({ calls = 100, every = 20, mode = 'standby' } = {}) {
   const { openFlex, inbound, transferred, until } = await import('../tests/real-flex/harness.mjs');
-  const s = await openFlex({ mode });
+  const s = await openFlex({ mode, initScripts: [{ content: PEER_COUNTER }] });
   const cdp = await s.context.newCDPSession(s.flex);
   await cdp.send('HeapProfiler.enable');
   const sample = async (n) => {
     await cdp.send('HeapProfiler.collectGarbage');
     const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-    const devices = await s.flex.evaluate(() => window.probe.devices().filter((d) => d.state !== 'destroyed').length);
-    return { calls: n, heapMB: usedSize / 2 ** 20, devices };
+    // Finalizers run after the collection, on a later task.
+    const { devices, peers } = await s.flex.evaluate(() => new Promise((r) => setTimeout(r, 100))
+      .then(() => ({ devices: window.probe.devices().filter((d) => d.state !== 'destroyed').length, peers: window.peerConnections() })));
+    return { calls: n, heapMB: usedSize / 2 ** 20, devices, peers };
   };
   const samples = [];
+  let stopped;
   try {
     samples.push(await sample(0));
     const end = async (c) => {
@@ -30,14 +50,24 @@ export async function memoryInRealFlex({ calls = 100, every = 20, mode = 'standb
       await until(async () => !(await s.state()).tasks.some((t) => t.sid === c.reservationSid), { what: 'the task gone' });
     };
     const perCycle = mode === 'off' ? 1 : 2;
+    const say = (x) => console.error(`memory, ${mode === 'off' ? 'stock Flex' : mode}: ${x.calls} calls, heap ${x.heapMB.toFixed(1)} MB, ` +
+      `${x.devices} Devices alive, peer connections ${x.peers.made} made / ${x.peers.alive} not collected / ${x.peers.open} open`);
     for (let n = 0; n < calls; n += perCycle) {
-      const a = await inbound(s, `Caller ${n + 1}`);
-      if (perCycle === 2) await end(await transferred(s, `Caller ${n + 2}`));
-      await end(a);
+      try {
+        const a = await inbound(s, `Caller ${n + 1}`);
+        if (perCycle === 2) await end(await transferred(s, `Caller ${n + 2}`));
+        await end(a);
+      } catch (e) {
+        // A finding, not a failed benchmark: how far the page got, and what it then held.
+        stopped = { afterCalls: n, why: e.message.split('\n').slice(0, 3).join(' ') };
+        samples.push({ ...(await sample(n)), stopped: true });
+        say(samples.at(-1));
+        console.error(`memory, ${mode}: stopped after ${n} calls: ${stopped.why}`);
+        break;
+      }
       if ((n + perCycle) % every === 0) {
         samples.push(await sample(n + perCycle));
-        const x = samples.at(-1);
-        console.error(`memory, ${mode === 'off' ? 'stock Flex' : mode}: ${x.calls} calls, heap ${x.heapMB.toFixed(1)} MB, ${x.devices} Devices alive`);
+        say(samples.at(-1));
       }
     }
   } finally {
@@ -49,7 +79,7 @@ export async function memoryInRealFlex({ calls = 100, every = 20, mode = 'standb
   const mx = mean((x) => x.calls);
   const my = mean((x) => x.heapMB);
   const slope = tail.length > 1 ? tail.reduce((t, x) => t + (x.calls - mx) * (x.heapMB - my), 0) / tail.reduce((t, x) => t + (x.calls - mx) ** 2, 0) : NaN;
-  return { mode, calls, samples, heapMBPer100Calls: slope * 100, devices: stats(samples.slice(1).map((x) => x.devices)) };
+  return { mode, calls, samples, stopped, heapMBPer100Calls: slope * 100, devices: stats(samples.slice(1).map((x) => x.devices)) };
 }
 
 /** BENCHMARKS.md's section for this benchmark (lines). */
@@ -64,10 +94,18 @@ export function renderMemory(mem) {
   const stock = mem.stock && !mem.stock.error ? mem.stock : null;
   L.push(stock ? `The baseline: stock Flex (multi-call off) in a page of its own takes ${stock.calls === mem.calls ? 'as many calls' : `${stock.calls} calls`}, one at a time, sampled the same way` +
     `${stock.measuredBy ? ` (${stock.measuredBy})` : ''}.` : 'No stock-Flex baseline in this run.', '');
-  L.push('| calls | heap, multi-call | Devices alive | heap, stock Flex |', '| ---: | ---: | ---: | ---: |');
-  for (const x of mem.samples) {
-    const base = stock?.samples.find((y) => y.calls === x.calls);
-    L.push(`| ${x.calls} | ${x.heapMB.toFixed(1)} MB | ${x.devices} | ${base ? `${base.heapMB.toFixed(1)} MB` : '–'} |`);
+  L.push('Peer connections: made in the page, not yet garbage-collected (Chromium makes no more than 500 of those), and not closed.', '');
+  const peers = (x) => (x?.peers ? `${x.peers.made} / ${x.peers.alive} / ${x.peers.open}` : '–');
+  L.push('| calls | heap, multi-call | Devices alive | peer connections made / not collected / open | heap, stock Flex | stock Flex: peer connections |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |');
+  const rows = [...new Set([...mem.samples, ...(stock?.samples || [])].map((x) => x.calls))].sort((a, b) => a - b);
+  for (const n of rows) {
+    const x = mem.samples.find((y) => y.calls === n);
+    const base = stock?.samples.find((y) => y.calls === n);
+    L.push(`| ${n} | ${x ? `${x.heapMB.toFixed(1)} MB` : '–'} | ${x ? x.devices : '–'} | ${peers(x)} | ${base ? `${base.heapMB.toFixed(1)} MB` : '–'} | ${peers(base)} |`);
+  }
+  for (const [who, run] of [['multi-call', mem], ['stock Flex', stock]]) {
+    if (run?.stopped) L.push('', `**${who} stopped after ${run.stopped.afterCalls} calls**: ${run.stopped.why}`);
   }
   if (mem.note) L.push('', `Note: ${mem.note}.`);
   L.push('', `Trend from the third sample on (least squares): **${mem.heapMBPer100Calls.toFixed(2)} MB per 100 calls** with multi-call; ` +
