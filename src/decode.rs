@@ -234,7 +234,6 @@ impl<S: Source> Fields<'_, S> {
         }
         match v.kind() {
             Kind::Absent | Kind::Null => None,
-            Kind::Text(s) => Some(s),
             _ => self.fail(key, "a string"),
         }
     }
@@ -255,7 +254,6 @@ impl<S: Source> Fields<'_, S> {
         }
         match v.kind() {
             Kind::Absent | Kind::Null => false,
-            Kind::Bool(b) => b,
             _ => self.fail(key, "true or false"),
         }
     }
