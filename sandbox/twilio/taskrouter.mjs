@@ -132,18 +132,21 @@ export class TaskRouter {
     }
   }
 
-  /** One participant event for `p`, whose last announced state was `prev`. */
-  tell(task, told, p, prev) {
+  /**
+   * One participant event for `p`, whose last announced state was `prev`;
+   * `added` announces a joined participant as new whatever was told before (Flex never had it).
+   */
+  tell(task, told, p, prev, { added = false } = {}) {
     const state = participantState(p);
     const seq = prev ? prev.seq + 1 : 1;
     told.participants.set(p.callSid, { state, seq });
     let event = 'participant.modified';
     let callback = p.onHold ? 'participant-hold' : 'participant-unhold';
-    if (!prev) [event, callback] = ['participant.added', 'participant-join'];
+    if (!prev || added) [event, callback] = ['participant.added', 'participant-join'];
     if (p.status !== 'joined') {
       if (!prev) return; // joined and left between two looks: nothing to tell
       [event, callback] = ['participant.removed', 'participant-leave'];
-    } else if (prev && prev.state.split('/')[2] !== String(p.muted)) callback = p.muted ? 'participant-mute' : 'participant-unmute';
+    } else if (!added && prev && prev.state.split('/')[2] !== String(p.muted)) callback = p.muted ? 'participant-mute' : 'participant-unmute';
     const raw = this.participantRaw(task, p, seq, callback);
     this.push(task.workerSid, event, { ...raw, participant_sid: raw.sid, channel_type: 'voice' });
   }
@@ -224,16 +227,25 @@ export class TaskRouter {
       if (!task) return fail(404, `no interaction ${m[1]}`);
       const told = this.told.get(task.sid);
       const listed = (this.conferenceOf(task)?.participants || []).filter((p) => p.status === 'joined' && p.participantType !== 'supervisor');
-      const then = new Map(listed.map((p) => [p, participantState(p)]));
+      const then = new Map(listed.map((p) => [p.callSid, participantState(p)]));
       if (told) {
         // What Flex reads here it knows, announced or not. The answer and the
-        // events travel apart, and Flex may apply this answer after an event
-        // sent later (seen under load: a transferring worker who had left
-        // came back as joined for good), so whoever changed since is told again.
-        for (const p of listed) if (!told.participants.has(p.callSid)) told.participants.set(p.callSid, { state: then.get(p), seq: 1 });
+        // events travel apart, and Flex subscribes to the events only once the
+        // answer is in: an event sent meanwhile is lost. Seen under load: a
+        // transferring worker who had left came back as joined for good, and
+        // the agent's own leg, joining during the request, never appeared (so
+        // Flex, counting one live participant, offered no hold button). Real
+        // Twilio's join takes longer than this request; the local one does
+        // not. So whoever changed since, or joined since, is told again.
+        for (const p of listed) if (!told.participants.has(p.callSid)) told.participants.set(p.callSid, { state: then.get(p.callSid), seq: 1 });
         for (const after of RETELL_MS) {
           setTimeout(() => {
-            for (const [p, state] of then) if (participantState(p) !== state) this.tell(task, told, p, told.participants.get(p.callSid));
+            for (const p of this.conferenceOf(task)?.participants || []) {
+              if (p.participantType === 'supervisor') continue;
+              const answered = then.get(p.callSid);
+              if (answered === undefined && p.status === 'joined') this.tell(task, told, p, told.participants.get(p.callSid), { added: true });
+              else if (answered !== undefined && participantState(p) !== answered) this.tell(task, told, p, told.participants.get(p.callSid));
+            }
           }, after);
         }
       }

@@ -32,7 +32,10 @@ for (const mode of ['standby', 'forward']) describe(`four calls in real Flex, ${
     // The card offers un-hold only once Flex has the participant update.
     await until(() => flexShowsHeld(s, target.reservationSid), { what: `Flex shows ${target.from} held` });
     await s.closeBanner();
-    await taskCard(s, target.from).locator('[data-testid="hold-task"]').click();
+    await taskCard(s, target.from).locator('[data-testid="hold-task"]').click().catch(async (e) => {
+      await screenshot(s.flex, `real-flex-${mode}-no-hold-button`);
+      throw new Error(`${e.message}\nFlex: ${JSON.stringify(await s.state())}${why()}`);
+    });
     await until(() => !customerHeld(s, target.callSid) && live.every((c) => c === target || customerHeld(s, c.callSid)),
       { what: `${target.from} resumed, every other call held${why()}` });
     await onlyHeard(target, `after switching to ${target.from}`);
