@@ -25,20 +25,37 @@ export const until = (fn, opts = {}) => baseUntil(fn, { timeout: 20000, ...opts 
  * Installed in the Flex page once Flex is up: records every Call on every
  * Device built from Flex's Device class (Flex's own and multi-call's extra
  * ones), so tests can read which Device carries a call and whether it is muted.
+ * It holds Devices and ended Calls only weakly: a probe that kept them would
+ * itself keep every call's peer connection (Chromium makes no more than 500
+ * that are not collected) and show up in the memory benchmark's heap.
  */
 function installProbe() {
   const manager = window.Twilio.Flex.Manager.getInstance();
   const Device = Object.getPrototypeOf(manager.voiceClient).constructor;
-  const devices = [];
-  const calls = [];
+  const devices = []; // WeakRefs, by index
+  const calls = []; // { call (while not ended) | ref, callSid, device, muted }
   const events = [];
-  const deviceIndex = (d) => { if (!devices.includes(d)) devices.push(d); return devices.indexOf(d); };
+  const deviceIndex = (d) => {
+    const i = devices.findIndex((r) => r.deref() === d);
+    return i >= 0 ? i : devices.push(new WeakRef(d)) - 1;
+  };
   const track = (call, device) => {
-    if (calls.some((c) => c.call === call)) return;
-    const entry = { call, device: deviceIndex(device) };
+    if (calls.some((c) => (c.call || c.ref.deref()) === call)) return;
+    const entry = { call, device: deviceIndex(device), callSid: call.parameters && call.parameters.CallSid, muted: false };
     calls.push(entry);
     const sid = () => call.parameters && call.parameters.CallSid;
-    for (const ev of ['accept', 'disconnect', 'cancel', 'reject', 'mute', 'reconnecting', 'reconnected']) call.on(ev, (x) => events.push({ t: performance.now(), ev, callSid: sid(), device: entry.device, muted: ev === 'mute' ? !!x : undefined }));
+    for (const ev of ['accept', 'disconnect', 'cancel', 'reject', 'mute', 'reconnecting', 'reconnected']) {
+      call.on(ev, (x) => {
+        events.push({ t: performance.now(), ev, callSid: sid(), device: entry.device, muted: ev === 'mute' ? !!x : undefined });
+        if (events.length > 5000) events.splice(0, 1000);
+        entry.callSid = sid();
+        entry.muted = call.isMuted();
+        if (ev === 'disconnect' || ev === 'cancel' || ev === 'reject') {
+          entry.ref = new WeakRef(call);
+          entry.call = undefined;
+        }
+      });
+    }
   };
   const emit = Device.prototype.emit;
   Device.prototype.emit = function probeEmit(ev, ...args) {
@@ -57,13 +74,22 @@ function installProbe() {
     if (manager.voiceClient) manager.voiceClient.probeMark = mark;
     return d.probeMark === mark;
   };
+  const live = (entry) => entry.call || entry.ref.deref();
   window.probe = {
-    calls: () => calls.map(({ call, device }) => ({
-      callSid: call.parameters && call.parameters.CallSid, status: call.status(), muted: call.isMuted(), device, flexDevice: isFlex(devices[device]),
-    })),
-    devices: () => devices.map((d, i) => ({ index: i, state: d.state, flex: isFlex(d) })),
+    calls: () => calls.map((entry) => {
+      const call = live(entry);
+      const device = devices[entry.device].deref();
+      return call
+        ? { callSid: call.parameters && call.parameters.CallSid, status: call.status(), muted: call.isMuted(), device: entry.device, flexDevice: !!device && isFlex(device) }
+        : { callSid: entry.callSid, status: 'closed', muted: entry.muted, device: entry.device, flexDevice: !!device && isFlex(device) };
+    }),
+    /** A Device already garbage-collected reads as destroyed: nothing else could have let go of it. */
+    devices: () => devices.map((r, i) => {
+      const d = r.deref();
+      return d ? { index: i, state: d.state, flex: isFlex(d) } : { index: i, state: 'destroyed', flex: false };
+    }),
     /** The live Call object of a CallSid (for what the agent hears on it). */
-    call: (sid) => (calls.filter((c) => c.call.parameters && c.call.parameters.CallSid === sid).map((c) => c.call).find((c) => c.status() !== 'closed')),
+    call: (sid) => calls.map(live).filter((c) => c && c.parameters && c.parameters.CallSid === sid).find((c) => c.status() !== 'closed'),
     events: () => events,
   };
 }
@@ -80,7 +106,9 @@ function readFlex() {
     activeCall: active ? active.parameters.CallSid : null,
     tasks: [...s.worker.tasks.values()].map((t) => ({
       sid: t.sid, taskSid: t.taskSid, status: t.status, channel: t.taskChannelUniqueName, from: t.attributes && t.attributes.from,
-      participants: t.conference ? t.conference.participants.map((p) => ({ type: p.participantType, callSid: p.callSid, status: p.status, onHold: p.onHold, me: p.isCurrentWorker })) : null,
+      participants: t.conference ? t.conference.participants.map((p) => ({ type: p.participantType, callSid: p.callSid, status: p.status, onHold: p.onHold, me: p.isCurrentWorker, worker: p.workerSid })) : null,
+      // Flex offers a card's hold button only for a two-party call (liveParticipantCount 2).
+      live: t.conference ? t.conference.liveParticipantCount : null,
     })),
     notifications: Flex.Notifications.activeNotifications.map((n) => n.id),
     degraded: Object.entries((Object.values(s).find((v) => v && v.degradeMap) || {}).degradeMap || {}).filter(([, v]) => v).map(([k]) => k),
