@@ -265,7 +265,11 @@ export const devices = {
     call.on('disconnect', ended);
     call.on('cancel', ended);
     call.on('reject', ended);
-    call.on('mute', this.guard((muted) => this.feed({ type: 'callMuted', device: id, call: sid, muted: !!muted })));
+    call.on('mute', this.guard((muted) => {
+      const own = this.ownMute;
+      if (own && own.call === call && own.muted === !!muted) return;
+      this.feed({ type: 'callMuted', device: id, call: sid, muted: !!muted });
+    }));
     call.on('error', (e) => log('warn', `call ${sid} reported ${errorText(e)}`));
   },
 };

@@ -4,7 +4,7 @@
 // commands act on Flex and the Voice SDK is in flex-hooks.js and devices.js,
 // whose methods are mixed into `Host` so that all share one state.
 import { Plugin as Engine, panicked } from '../target/bindgen/multi_call.js';
-import { log, errorText } from './util.js';
+import { log, errorText, sidOf } from './util.js';
 import { flexHooks } from './flex-hooks.js';
 import { devices } from './devices.js';
 
@@ -25,6 +25,7 @@ export class Host {
     this.prompts = new Map(); // call sid -> Flex's second-call prompt context
     this.pendingPrompt = undefined;
     this.holds = undefined; // holds started by the before-listener running now
+    this.ownMute = undefined; // the mute command being carried out: its echo is not fed back
     this.taskSigs = new Map(); // task sid -> { task, conf, sig }: what the engine was last told
     this.seen = {}; // the Flex state objects of the last complete store pass
     // The binding arms the engine's timers and hands their events back here.
@@ -187,7 +188,16 @@ export class Host {
         return this.restorePrompt(c.call);
       case 'muteCall': {
         const entry = this.calls.get(c.call);
-        if (entry) entry.call.mute(c.muted);
+        if (!entry) return undefined;
+        // The engine counts the call as (un)muted already: the SDK's 'mute'
+        // event, emitted inside this call, is not fed back (a wasm crossing
+        // inside the listener Flex waits on, for nothing).
+        this.ownMute = { call: entry.call, muted: c.muted };
+        try {
+          entry.call.mute(c.muted);
+        } finally {
+          this.ownMute = undefined;
+        }
         return undefined;
       }
       case 'disconnectCall': {
@@ -199,10 +209,13 @@ export class Host {
         return this.hold(c.task, c.target, c.wait);
       case 'setActiveCall': {
         const entry = this.calls.get(c.call);
-        if (entry) this.manager.store.dispatch({ type: 'PHONE_ADD_CALL', payload: entry.call });
-        return undefined;
+        if (!entry) return undefined;
+        // The engine set this itself: the store pass feeds only a different outcome.
+        this.lastActive = sidOf(entry.call);
+        return this.manager.store.dispatch({ type: 'PHONE_ADD_CALL', payload: entry.call });
       }
       case 'clearActiveCall':
+        this.lastActive = undefined;
         return this.manager.store.dispatch({ type: 'PHONE_REMOVE_CALL', payload: undefined });
       case 'updateToken': {
         const entry = this.devices.get(c.device);
