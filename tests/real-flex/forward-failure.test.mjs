@@ -7,7 +7,7 @@
 // here the spare fails first, so the takeover makes its Devices then.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openFlex, inbound, until, callOf, customerHeld, clickAccept, transferToAlice, taskCard, farEnds, AUDIBLE } from './harness.mjs';
+import { openFlex, inbound, until, callOf, customerHeld, clickAccept, transferToAlice, taskCard, farEndsWhen, AUDIBLE } from './harness.mjs';
 
 /** Makes the next `n` microphone requests fail as a busy or missing device does. */
 function failMicrophone(n) {
@@ -81,8 +81,7 @@ describe('a forwarded call that fails after connect() in real Flex', () => {
     await taskCard(s, 'Ada').locator('[data-testid="hold-task"]').click();
     await until(() => !customerHeld(s, A.callSid), { what: 'A un-held' });
     await until(async () => !(await callOf(s, A.leg)).muted, { what: 'A un-muted' });
-    const e = await farEnds(s);
-    assert.ok(e[A.callSid] > AUDIBLE, `A's customer hears the agent again: ${e[A.callSid]}`);
+    await farEndsWhen(s, (e) => e[A.callSid] > AUDIBLE, "A's customer hearing the agent again");
     assert.equal(s.gateway.legs.get(leg.callSid).state, 'ringing', 'B still rings for Flex\'s prompt');
   });
 });

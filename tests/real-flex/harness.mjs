@@ -263,6 +263,18 @@ export async function farEnds(s, ms = 1500) {
   return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.energy]));
 }
 
+/**
+ * Waits until the far ends' energies satisfy `ok`, measuring again while they
+ * do not (audio sent before a switch may still be in flight, longer on a
+ * loaded machine), and returns them; a timeout names the last figures.
+ */
+export async function farEndsWhen(s, ok, what, timeout = 15000) {
+  let e;
+  await until(async () => { e = await farEnds(s, 1200); return ok(e); }, { what, timeout })
+    .catch((err) => { throw new Error(`${err.message}: ${JSON.stringify(e)}`); });
+  return e;
+}
+
 /** The live (not closed) call in the page for an agent leg. */
 export const callOf = async (s, leg) => (await s.calls()).filter((c) => c.callSid === leg).find((c) => c.status !== 'closed');
 export const customerHeld = (s, callSid) => s.world.customerOnHold(s.world.calls.get(callSid));

@@ -8,7 +8,7 @@
 // monitoring. Stopping must end the monitoring call, never Ada's.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openFlex, inbound, until, callOf, customerHeld, farEnds, offLoopback, screenshot, AUDIBLE, SILENT } from './harness.mjs';
+import { openFlex, inbound, until, callOf, customerHeld, farEndsWhen, offLoopback, screenshot, AUDIBLE, SILENT } from './harness.mjs';
 
 /** Energy per second that reaches the agent on a call (its remote stream), over `ms`. */
 function heardOn([callSid, ms]) {
@@ -104,8 +104,7 @@ export function monitoringScenario(mode) {
       const heard = await until(async () => { const e = await s.flex.evaluate(heardOn, [monitor.callSid, 1000]); return e > AUDIBLE && e; },
         { what: 'the monitoring call hearing Cy' });
       assert.ok(heard > AUDIBLE, `the monitoring call hears Bob's call: ${heard}`);
-      const far = await farEnds(s);
-      assert.ok(far[A.callSid] < SILENT, `Ada hears nothing from Alice while she monitors: ${far[A.callSid]}`);
+      await farEndsWhen(s, (e) => e[A.callSid] < SILENT, `Ada hearing nothing from Alice while she monitors${why()}`);
       await screenshot(s.flex, `real-flex-${mode}-monitoring`);
     });
 
