@@ -7,7 +7,7 @@
 //                                       its payload, start-up and boundary in the same run, beside this tree's
 //   node bench/run.mjs --check-payload  build, print the payload, exit 1 when over 36 KB gzipped
 //   node bench/run.mjs --check-payload --no-build   the same on the bundle already built (npm test's form)
-//   node bench/run.mjs --only=payload,startup,startup-real,decisions,boundary,listeners,switching,memory,calls
+//   node bench/run.mjs --only=payload,startup,startup-real,decisions,boundary,listeners,switching,second-call,memory,calls
 //   node bench/run.mjs --only=memory --memory-calls=1000   the memory run at a day's length (about 2 s per call)
 //   node bench/run.mjs --no-build       use the dist/ and target/bindgen/ already built
 //   node bench/run.mjs --no-write       do not rewrite BENCHMARKS.md
@@ -27,6 +27,7 @@ import { startup } from './startup.mjs';
 import { boundary, SIZES } from './boundary.mjs';
 import { startupInRealFlex, renderStartupReal } from './startup-real.mjs';
 import { switching, renderSwitching } from './switching.mjs';
+import { secondCallInRealFlex, renderSecondCall } from './second-call-real.mjs';
 import { memoryInRealFlex, renderMemory } from './memory-real.mjs';
 import { listenersInDouble, listenersInRealFlex, renderListeners, REFERENCE_US, NOOP_BUDGET_US } from './listeners.mjs';
 
@@ -37,7 +38,7 @@ const quick = has('--quick');
 const only = value('only').split(',').filter(Boolean);
 const want = (name) => !only.length || only.includes(name);
 /** The benchmarks `--only` names, in the order they run. */
-const SECTIONS = ['payload', 'startup', 'decisions', 'boundary', 'startup-real', 'listeners', 'switching', 'memory', 'calls'];
+const SECTIONS = ['payload', 'startup', 'decisions', 'boundary', 'startup-real', 'listeners', 'switching', 'second-call', 'memory', 'calls'];
 const EVENTS = ['select', 'accept', 'unhold', 'ended'];
 
 const step = (s) => console.error(`\n# bench: ${s}`);
@@ -196,6 +197,16 @@ if (want('switching')) {
   }
 }
 
+if (want('second-call')) {
+  step('9. second-call latency in real Flex: Accept click to first audio, first and second call (0 and 150 ms per request)');
+  try {
+    results.secondCall = await secondCallInRealFlex({ rounds: quick ? 2 : 5 });
+  } catch (e) {
+    console.error(`# bench: second-call latency in real Flex failed: ${e.message}`);
+    results.secondCall = { error: e.message.split('\n')[0] };
+  }
+}
+
 if (want('memory')) {
   const calls = Number(value('memory-calls')) || (quick ? 20 : 100);
   step(`8. memory in a long-lived real-Flex page (${calls} calls)`);
@@ -284,6 +295,10 @@ function table(r) {
   if (sw && !sw.error) {
     for (const x of sw.configs) rows.push([`7. switching, ${x.mode === 'off' ? 'stock Flex' : x.mode}, ${x.latencyMs} ms/request`, `heard ${ms(x.heard.median)}, others silent ${ms(x.silent.median)} (median of ${x.rounds})`, 'reported', '–']);
   } else if (sw) rows.push(['7. switching, real Flex', `not measured: ${sw.error}`, '–', '–']);
+  const sc = r.secondCall;
+  if (sc && !sc.error) {
+    for (const x of sc.configs) rows.push([`9. second call, ${x.mode}, ${x.latencyMs} ms/request`, `first call ${ms(x.first.median)}, second ${ms(x.second.median)} (median of ${x.second.n})`, x.mode === 'forward' ? 'second ≤ first + 100 ms' : 'reported', x.mode === 'forward' ? verdict(x.extra <= 100) : '–']);
+  } else if (sc) rows.push(['9. second call, real Flex', `not measured: ${sc.error}`, '–', '–']);
   const mem = r.memory;
   if (mem && !mem.error) {
     const last = mem.samples.at(-1);
@@ -477,6 +492,7 @@ function render(r) {
   }
   if (r.listeners) L.push(...renderListeners(r.listeners));
   if (r.switching) L.push(...renderSwitching(r.switching));
+  if (r.secondCall) L.push(...renderSecondCall(r.secondCall));
   if (r.memory) L.push(...renderMemory(r.memory));
   const c = r.calls;
   L.push('## 4. Crosstalk and 5. second-call latency (sandbox, real Voice SDK, real media)', '');
