@@ -8,19 +8,26 @@ import assert from 'node:assert/strict';
 import { World, AGENT } from '../../sandbox/gateway/world.mjs';
 import { TaskRouter } from '../../sandbox/twilio/taskrouter.mjs';
 
-/** Alice's EventBridge socket as the local TaskRouter sees it: every frame it is sent. */
+/** Alice's EventBridge socket as the local TaskRouter sees it: every frame it is sent; `close` ends its heartbeat. */
 function eventSocket() {
   const frames = [];
-  return { frames, readyState: 1, send: (f) => { if (f !== '\n') frames.push(JSON.parse(f)); }, on() {}, close() {} };
+  const closed = [];
+  return {
+    frames, readyState: 1,
+    send: (f) => { if (f !== '\n') frames.push(JSON.parse(f)); },
+    on: (ev, fn) => { if (ev === 'close') closed.push(fn); },
+    close() { this.readyState = 3; closed.forEach((fn) => fn()); },
+  };
 }
 
-/** A customer call offered to Alice and accepted by her, with TaskRouter telling her socket. */
-function acceptedCall() {
+/** A customer call offered to Alice and accepted by her, with TaskRouter telling her socket (closed when the test ends). */
+function acceptedCall(t) {
   let router;
   const world = new World({ changed: () => router?.changed() });
   router = new TaskRouter({ gateway: { world }, log: () => {} });
   const ws = eventSocket();
   router.attach(ws, AGENT.sid, 3600_000);
+  t.after(() => ws.close());
   const call = world.placeCall({ from: 'Ann' });
   const task = [...world.tasks.values()].find((t) => t.attributes.call_sid === call.sid);
   world.accept(task.reservationSid);
@@ -36,8 +43,8 @@ const eventsFor = (ws, callSid) => ws.frames
 
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 
-test("Alice's leg joins while Flex's Participants request is in flight: she is announced again, as added", async () => {
-  const { world, ws, conf, participants } = acceptedCall();
+test("Alice's leg joins while Flex's Participants request is in flight: she is announced again, as added", async (t) => {
+  const { world, ws, conf, participants } = acceptedCall(t);
   const answer = participants();
   assert.equal(answer.status, 200);
   assert.deepEqual(answer.body.participants.map((p) => p.type), ['customer'], 'answered before her leg joined');
@@ -52,8 +59,8 @@ test("Alice's leg joins while Flex's Participants request is in flight: she is a
   assert.deepEqual(eventsFor(ws, conf.customerCallSid).length, 1, 'the customer, unchanged since the answer, is not told again');
 });
 
-test('a participant who changed after the answer is told again with its new state; one who left is told as removed', async () => {
-  const { world, ws, conf, participants } = acceptedCall();
+test('a participant who changed after the answer is told again with its new state; one who left is told as removed', async (t) => {
+  const { world, ws, conf, participants } = acceptedCall(t);
   world.join(conf, { callSid: 'CAleg', participantType: 'worker', workerSid: AGENT.sid });
   world.hooks.changed();
   participants();
@@ -69,8 +76,8 @@ test('a participant who changed after the answer is told again with its new stat
   assert.deepEqual(again, [['participant.modified', customer.callSid, 'true'], ['participant.removed', 'CAleg', 'false']]);
 });
 
-test('nothing changed since the answer: nothing is told again', async () => {
-  const { world, ws, conf, participants } = acceptedCall();
+test('nothing changed since the answer: nothing is told again', async (t) => {
+  const { world, ws, conf, participants } = acceptedCall(t);
   world.join(conf, { callSid: 'CAleg', participantType: 'worker', workerSid: AGENT.sid });
   world.hooks.changed();
   participants();
