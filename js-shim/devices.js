@@ -95,6 +95,10 @@ export const devices = {
     if (!entry) return;
     this.devices.delete(id);
     try { entry.device.destroy(); } catch (e) { log('warn', `Device ${id} did not destroy cleanly: ${errorText(e)}`); }
+    // The SDK's destroy() leaves its token-expiry timer set, and the timer
+    // keeps the whole Device (its sounds' audio elements included) until the
+    // token expires: a page taking calls all day grew 3.4 MB per 100 calls.
+    clearTimeout(entry.device._tokenWillExpireTimeout);
   },
 
   /** Feeds an event on the next tick (for failures found while running a command). */
@@ -265,11 +269,7 @@ export const devices = {
     call.on('disconnect', ended);
     call.on('cancel', ended);
     call.on('reject', ended);
-    call.on('mute', this.guard((muted) => {
-      const own = this.ownMute;
-      if (own && own.call === call && own.muted === !!muted) return;
-      this.feed({ type: 'callMuted', device: id, call: sid, muted: !!muted });
-    }));
+    call.on('mute', this.guard((muted) => this.ownMute === call || this.feed({ type: 'callMuted', device: id, call: sid, muted: !!muted })));
     call.on('error', (e) => log('warn', `call ${sid} reported ${errorText(e)}`));
   },
 };

@@ -71,7 +71,7 @@ export const flexHooks = {
     try {
       this.undo.push(followActiveCall(flex, manager));
     } catch (e) {
-      log('warn', `Flex's call bar outside the agent desktop may name a held call: ${errorText(e)}`);
+      log('warn', `Flex's call bar off the agent desktop may name a held call: ${errorText(e)}`);
     }
     mark('call-bar');
     this.onStore();

@@ -25,7 +25,6 @@ export class Host {
     this.prompts = new Map(); // call sid -> Flex's second-call prompt context
     this.pendingPrompt = undefined;
     this.holds = undefined; // holds started by the before-listener running now
-    this.ownMute = undefined; // the mute command being carried out: its echo is not fed back
     this.taskSigs = new Map(); // task sid -> { task, conf, sig }: what the engine was last told
     this.seen = {}; // the Flex state objects of the last complete store pass
     // The binding arms the engine's timers and hands their events back here.
@@ -190,9 +189,10 @@ export class Host {
         const entry = this.calls.get(c.call);
         if (!entry) return undefined;
         // The engine counts the call as (un)muted already: the SDK's 'mute'
-        // event, emitted inside this call, is not fed back (a wasm crossing
-        // inside the listener Flex waits on, for nothing).
-        this.ownMute = { call: entry.call, muted: c.muted };
+        // event, emitted inside this call (only when the state changes, so
+        // with this value), is not fed back (a wasm crossing inside the
+        // listener Flex waits on, for nothing). `ownMute`: the call being muted.
+        this.ownMute = entry.call;
         try {
           entry.call.mute(c.muted);
         } finally {
