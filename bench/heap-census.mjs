@@ -4,7 +4,7 @@
 // (bench/memory-real.mjs): a call, a second transferred in while on it (stock
 // Flex, mode 'off': one call), both ended and completed.
 //   node bench/heap-census.mjs [A=10] [B=40] [standby|forward|off]
-import { openFlex, inbound, transferred, until } from '../tests/real-flex/harness.mjs';
+import { openFlex, inbound, transferred, endCall } from '../tests/real-flex/harness.mjs';
 const A = Number(process.argv[2] || 10), B = Number(process.argv[3] || 40), MODE = process.argv[4] || 'standby';
 const s = await openFlex({ mode: MODE });
 const cdp = await s.context.newCDPSession(s.flex);
@@ -30,14 +30,8 @@ const census = async () => {
   }
   return out;
 };
-const end = async (c) => {
-  await s.customer.evaluate((sid) => window.customerPanel.hangup(sid), c.callSid);
-  await until(async () => (await s.state()).tasks.find((t) => t.sid === c.reservationSid)?.status === 'wrapping', { what: 'wrap' });
-  await s.invoke('CompleteTask', { sid: c.reservationSid });
-  await until(async () => !(await s.state()).tasks.some((t) => t.sid === c.reservationSid), { what: 'gone' });
-};
 let n = 0;
-const cycles = async (k) => { for (let i = 0; i < k; i++) { const a = await inbound(s, `C${++n}`); if (MODE !== 'off') await end(await transferred(s, `C${++n}`)); await end(a); } };
+const cycles = async (k) => { for (let i = 0; i < k; i++) { const a = await inbound(s, `C${++n}`); if (MODE !== 'off') await endCall(s, await transferred(s, `C${++n}`)); await endCall(s, a); } };
 await cycles(A);
 const c1 = await census();
 await cycles(B - A);

@@ -27,7 +27,7 @@ const PEER_COUNTER = `(() => {
 
 /** `calls` calls in one page (a sample every `every` calls); stops early, and says why, when a call cannot be taken. */
 export async function memoryInRealFlex({ calls = 100, every = 20, mode = 'standby' } = {}) {
-  const { openFlex, inbound, transferred, until } = await import('../tests/real-flex/harness.mjs');
+  const { openFlex, inbound, transferred, endCall } = await import('../tests/real-flex/harness.mjs');
   const s = await openFlex({ mode, initScripts: [{ content: PEER_COUNTER }] });
   const cdp = await s.context.newCDPSession(s.flex);
   await cdp.send('HeapProfiler.enable');
@@ -43,20 +43,14 @@ export async function memoryInRealFlex({ calls = 100, every = 20, mode = 'standb
   let stopped;
   try {
     samples.push(await sample(0));
-    const end = async (c) => {
-      await s.customer.evaluate((sid) => window.customerPanel.hangup(sid), c.callSid);
-      await until(async () => (await s.state()).tasks.find((t) => t.sid === c.reservationSid)?.status === 'wrapping', { what: 'the call in wrap-up' });
-      await s.invoke('CompleteTask', { sid: c.reservationSid });
-      await until(async () => !(await s.state()).tasks.some((t) => t.sid === c.reservationSid), { what: 'the task gone' });
-    };
     const perCycle = mode === 'off' ? 1 : 2;
     const say = (x) => console.error(`memory, ${mode === 'off' ? 'stock Flex' : mode}: ${x.calls} calls, heap ${x.heapMB.toFixed(1)} MB, ` +
       `${x.devices} Devices alive, peer connections ${x.peers.made} made / ${x.peers.alive} not collected / ${x.peers.open} open`);
     for (let n = 0; n < calls; n += perCycle) {
       try {
         const a = await inbound(s, `Caller ${n + 1}`);
-        if (perCycle === 2) await end(await transferred(s, `Caller ${n + 2}`));
-        await end(a);
+        if (perCycle === 2) await endCall(s, await transferred(s, `Caller ${n + 2}`));
+        await endCall(s, a);
       } catch (e) {
         // A finding, not a failed benchmark: how far the page got, and what it then held.
         stopped = { afterCalls: n, why: e.message.split('\n').slice(0, 3).join(' ') };

@@ -52,7 +52,7 @@ function installMarks(threshold) {
 
 /** `rounds` rounds per configuration: a first call, a second call on top of it, both ended. */
 export async function secondCallInRealFlex({ rounds = 5, configs = CONFIGS } = {}) {
-  const { openFlex, accept, transferToAlice, until } = await import('../tests/real-flex/harness.mjs');
+  const { openFlex, accept, transferToAlice, until, endCall } = await import('../tests/real-flex/harness.mjs');
   const out = [];
   for (const { mode, latencyMs } of configs) {
     const s = await openFlex({ mode, latencyMs });
@@ -75,12 +75,6 @@ export async function secondCallInRealFlex({ rounds = 5, configs = CONFIGS } = {
         const acceptedAt = (await s.flex.evaluate(() => window.acceptedAt()))[c.leg];
         return { ...c, latency: heardAt === null ? null : heardAt - clickAt, answered: acceptedAt ? acceptedAt - clickAt : null };
       };
-      const end = async (c) => {
-        await s.customer.evaluate((sid) => window.customerPanel.hangup(sid), c.callSid);
-        await until(async () => (await s.state()).tasks.find((t) => t.sid === c.reservationSid)?.status === 'wrapping', { what: 'the call in wrap-up' });
-        await s.invoke('CompleteTask', { sid: c.reservationSid });
-        await until(async () => !(await s.state()).tasks.some((t) => t.sid === c.reservationSid), { what: 'the task gone' });
-      };
       for (let r = 0; r < rounds; r++) {
         const a = await take(`First ${r + 1}`);
         // The next call rings only once the spare line is ready (a standby Device registered, a spare made).
@@ -91,8 +85,8 @@ export async function secondCallInRealFlex({ rounds = 5, configs = CONFIGS } = {
           else list.push(c.latency);
           if (c.answered !== null) answered[what].push(c.answered);
         }
-        await end(b);
-        await end(a);
+        await endCall(s, b);
+        await endCall(s, a);
         await new Promise((res) => setTimeout(res, 1000));
       }
     } finally {

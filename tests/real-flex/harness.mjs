@@ -257,6 +257,14 @@ export async function transferred(s, from) {
   return accept(s, await transferToAlice(s, from));
 }
 
+/** The customer of a call accepted by Alice hangs up; once Flex has it in wrap-up, the agent completes the task. */
+export async function endCall(s, c) {
+  await s.customer.evaluate((sid) => window.customerPanel.hangup(sid), c.callSid);
+  await until(async () => (await s.state()).tasks.find((t) => t.sid === c.reservationSid)?.status === 'wrapping', { what: 'the call in wrap-up' });
+  await s.invoke('CompleteTask', { sid: c.reservationSid });
+  await until(async () => !(await s.state()).tasks.some((t) => t.sid === c.reservationSid), { what: 'the task gone' });
+}
+
 /** Energy each customer receives from the agent, per customer CallSid. */
 export async function farEnds(s, ms = 1500) {
   const m = await s.customer.evaluate((t) => window.customerPanel.measure(t), ms);
