@@ -121,9 +121,11 @@ export class Gateway {
     const reply = await this.request(this.customerOwner(leg), { type: 'leg.reoffer', callSid: leg.callSid, sdp });
     if (leg.state === 'ended') return session.send('hangup', { callsid });
     if (leg.owner && leg.owner !== session) leg.invited.add(leg.owner);
-    this.connect(leg, session, sdp);
     leg.remoteSdp = reply.sdp;
+    // The answer goes out before the conference hears of the leg, as with
+    // Twilio, whose conference events reach Flex well after the Device's answer.
     session.send('answer', { callsid, sdp: reply.sdp, reconnect: leg.reconnect });
+    this.connect(leg, session, sdp);
   }
 
   hungUp(session, leg) {

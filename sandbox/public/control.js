@@ -47,13 +47,34 @@ export function connectControl(role, onMessage) {
   };
 }
 
-/** Non-trickle SDP: wait for ICE gathering to finish (capped), then read it. */
+/** Quiet time after a UDP candidate before the SDP is read (a browser lists every network's UDP candidates within a few ms). */
+const UDP_SETTLE_MS = 5;
+
+/**
+ * Non-trickle SDP with this page's candidates, as Twilio's media servers
+ * send theirs: with their UDP addresses, at once. A browser gathers its UDP
+ * host candidates within ~20 ms, but given an offer without candidates (the
+ * Voice SDK's) it adds TCP candidates only ~120 ms later before it calls
+ * gathering complete: waiting for that would put a delay into every call
+ * that Twilio does not have. So the SDP is read once the UDP candidates have
+ * settled, or when gathering completes, or after `capMs`.
+ */
 export function gathered(pc, capMs = 3000) {
   if (pc.iceGatheringState === 'complete') return Promise.resolve(pc.localDescription.sdp);
   return new Promise((resolve) => {
-    const done = () => resolve(pc.localDescription.sdp);
+    let settle;
+    const done = () => {
+      clearTimeout(settle);
+      clearTimeout(cap);
+      resolve(pc.localDescription.sdp);
+    };
     pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && done());
-    setTimeout(done, capMs);
+    pc.addEventListener('icecandidate', (e) => {
+      if (!e.candidate || !/ udp /i.test(e.candidate.candidate)) return;
+      clearTimeout(settle);
+      settle = setTimeout(done, UDP_SETTLE_MS);
+    });
+    const cap = setTimeout(done, capMs);
   });
 }
 
