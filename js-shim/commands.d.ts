@@ -19,7 +19,7 @@ export type Command =
   | { type: 'restoreFlexPrompt'; call: string }
   | { type: 'muteCall'; call: string; muted: boolean }
   | { type: 'disconnectCall'; call: string }
-  | { type: 'holdParticipant'; task: string; target: string; wait: boolean }
+  | { type: 'holdParticipant'; task: string; target: string }
   | { type: 'setActiveCall'; call: string }
   | { type: 'clearActiveCall' }
   | { type: 'updateToken'; device: number }

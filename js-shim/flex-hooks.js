@@ -197,13 +197,12 @@ export const flexHooks = {
     Notifications.showNotification(key);
   },
 
-  /** `wait`: the before-listener running now makes Flex's action wait for this hold (the engine decides). */
-  hold(taskSid, targetSid, wait) {
+  /** Holds a participant with Flex's own action; no Flex action waits for it. */
+  hold(taskSid, targetSid) {
     const task = this.taskBySid(taskSid);
     const settle = (error) => this.feed({ type: 'holdSettled', task: taskSid, target: targetSid, error });
-    const p = Promise.resolve()
+    Promise.resolve()
       .then(() => this.flex.Actions.invokeAction('HoldParticipant', { task, targetSid }))
       .then(() => settle(undefined), (e) => settle(errorText(e)));
-    if (this.holds && wait) this.holds.push(p); // a before-listener waits for these
   },
 };

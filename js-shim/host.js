@@ -8,8 +8,6 @@ import { log, errorText, sidOf } from './util.js';
 import { flexHooks } from './flex-hooks.js';
 import { devices } from './devices.js';
 
-const HOLD_WAIT_MS = 4000; // longest an accept waits for holds to settle
-
 /** Everything multi-call holds on to for one Flex page. */
 export class Host {
   constructor(flex, manager) {
@@ -24,7 +22,6 @@ export class Host {
     this.ringing = new Map(); // call sid -> Call ringing on Flex's Device
     this.prompts = new Map(); // call sid -> Flex's second-call prompt context
     this.pendingPrompt = undefined;
-    this.holds = undefined; // holds started by the before-listener running now
     this.taskSigs = new Map(); // task sid -> { task, conf, sig }: what the engine was last told
     this.seen = {}; // the Flex state objects of the last complete store pass
     // The binding arms the engine's timers and hands their events back here.
@@ -83,24 +80,14 @@ export class Host {
     }
   }
 
-  /** Feeds `make()`'s event from a before-listener; resolves once the holds it must wait for settle. `abort` is Flex's, called when the engine cancels. */
+  /** Feeds `make()`'s event from a before-listener, without holding Flex's action up. `abort` is Flex's, called when the engine cancels. */
   beforeAction(make, abort) {
     try {
       this.checkFlexDevice(); // a replaced Device must be watched before the action's call arrives
-      const started = [];
-      this.holds = started;
-      try {
-        const cmds = this.feed(make());
-        if (abort && cmds.some((c) => c.type === 'cancel')) abort();
-      } finally {
-        this.holds = undefined;
-      }
-      if (!started.length) return Promise.resolve();
-      const timeout = new Promise((r) => setTimeout(r, HOLD_WAIT_MS));
-      return Promise.race([Promise.all(started), timeout]).then(() => undefined);
+      const cmds = this.feed(make());
+      if (abort && cmds.some((c) => c.type === 'cancel')) abort();
     } catch (e) {
       this.fault(e);
-      return Promise.resolve();
     }
   }
 
@@ -206,7 +193,7 @@ export class Host {
         return undefined;
       }
       case 'holdParticipant':
-        return this.hold(c.task, c.target, c.wait);
+        return this.hold(c.task, c.target);
       case 'setActiveCall': {
         const entry = this.calls.get(c.call);
         if (!entry) return undefined;

@@ -15,7 +15,7 @@ fn accepting_b_mutes_and_holds_a_before_b_is_answered() {
         let out = w.send(Event::AcceptingTask { task: "WR-B".into(), is_call: true });
         let a = World::call_of("WR-A");
         assert!(out.contains(&Command::MuteCall { call: a.clone(), muted: true }), "{mode:?}");
-        assert!(out.contains(&Command::HoldParticipant { task: "WR-A".into(), target: "CA-cust-WR-A".into(), wait: true }), "{mode:?}: the accept waits for it");
+        assert!(out.contains(&Command::HoldParticipant { task: "WR-A".into(), target: "CA-cust-WR-A".into() }), "{mode:?}");
         assert!(w.held("WR-A").contains("CA-cust-WR-A"));
         assert!(!w.held("WR-A").contains(&a), "the agent's own leg is never held");
     }
@@ -40,7 +40,7 @@ fn a_customer_flex_learns_of_after_the_agent_moved_on_is_held_then() {
         t.participants.splice(0..0, known);
         w.tasks.insert("WR-A".into(), t.clone());
         let out = w.send(Event::TaskChanged(t));
-        assert!(out.contains(&Command::HoldParticipant { task: "WR-A".into(), target: "CA-cust-WR-A".into(), wait: false }), "{mode:?}: {out:?}");
+        assert!(out.contains(&Command::HoldParticipant { task: "WR-A".into(), target: "CA-cust-WR-A".into() }), "{mode:?}: {out:?}");
         assert!(!w.held("WR-A").contains(&World::call_of("WR-A")), "the agent's own leg is never held");
         assert!(w.audible(&World::call_of("WR-B")) && !w.audible(&World::call_of("WR-A")));
         // Held once: a later change of A does not hold it again, and B's own participants stay open.
@@ -88,7 +88,7 @@ fn unholding_a_mutes_and_holds_b_then_unmutes_a() {
         let unmute_a = out.iter().position(|c| *c == Command::MuteCall { call: a.clone(), muted: false });
         assert!(mute_b.is_some() && unmute_a > mute_b, "{mode:?}: B goes silent before A opens: {out:?}");
         // Flex's un-hold of A does not wait for B's hold: the agent is already muted on B.
-        let hold_b = out.iter().position(|c| *c == Command::HoldParticipant { task: "WR-B".into(), target: "CA-cust-WR-B".into(), wait: false });
+        let hold_b = out.iter().position(|c| *c == Command::HoldParticipant { task: "WR-B".into(), target: "CA-cust-WR-B".into() });
         assert!(hold_b > mute_b, "{mode:?}: B's caller held without holding up the un-hold, after B is muted: {out:?}");
         assert!(w.held("WR-B").contains("CA-cust-WR-B"));
         assert!(w.audible(&a) && !w.audible(&b));
@@ -106,7 +106,7 @@ fn worker_participants_are_held_by_worker_sid_and_left_ones_are_skipped() {
     w.tasks.insert("WR-A".into(), t.clone());
     w.send(Event::TaskChanged(t));
     let out = w.send(Event::AcceptingTask { task: "WR-B".into(), is_call: true });
-    assert!(out.contains(&Command::HoldParticipant { task: "WR-A".into(), target: "WK-colleague".into(), wait: true }));
+    assert!(out.contains(&Command::HoldParticipant { task: "WR-A".into(), target: "WK-colleague".into() }));
     assert!(!out.iter().any(|c| matches!(c, Command::HoldParticipant { target, .. } if target == "CA-gone")));
 }
 
@@ -209,7 +209,7 @@ fn a_worker_who_cannot_be_held_is_logged_and_the_agent_is_not_interrupted() {
     w.send(Event::TaskChanged(t));
     // The agent goes back to A: multi-call holds B's caller and Bob; Bob's hold fails.
     let out = w.send(Event::Unholding { task: "WR-A".into() });
-    assert!(out.contains(&Command::HoldParticipant { task: "WR-B".into(), target: "WK-bob".into(), wait: false }));
+    assert!(out.contains(&Command::HoldParticipant { task: "WR-B".into(), target: "WK-bob".into() }));
     let out = w.send(Event::HoldSettled { task: "WR-B".into(), target: "WK-bob".into(), error: Some("404 no participant".into()) });
     // The console says so; no notification covers the agent's task list.
     assert!(out.iter().any(|c| matches!(c, Command::Log { message, .. } if message.contains("WK-bob") && message.contains("404 no participant"))), "{out:?}");
@@ -219,7 +219,7 @@ fn a_worker_who_cannot_be_held_is_logged_and_the_agent_is_not_interrupted() {
     assert!(out.iter().any(|c| matches!(c, Command::Notify { id: "hold-failed", .. })), "{out:?}");
 }
 
-/// Flex's accept waits for the holds multi-call starts: a call already held needs none, so nothing waits.
+/// A call already held needs no hold when the agent accepts another.
 #[test]
 fn accepting_another_call_while_the_others_are_held_holds_nothing() {
     for mode in [Mode::Standby, Mode::Forward] {

@@ -93,17 +93,15 @@ pub enum Command {
         /// The call.
         call: String,
     },
-    /// `invokeAction('HoldParticipant', { task, targetSid })`.
+    /// `invokeAction('HoldParticipant', { task, targetSid })`. No Flex action
+    /// waits for it: the agent's microphone on that call is muted at once, and
+    /// the hold, asked for before the action's own request, lands before a new
+    /// call's media is up; waiting made a second call one Twilio round trip slower.
     HoldParticipant {
         /// Reservation sid of the task.
         task: String,
         /// `workerSid` for worker participants, `callSid` otherwise.
         target: String,
-        /// The Flex action being started waits for this hold to settle: an
-        /// accept does (the new call's audio starts with the others held), an
-        /// un-hold does not (the agent is muted on the others already, so the
-        /// resumed customer is un-held in parallel, one Twilio round trip).
-        wait: bool,
     },
     /// Dispatch `PHONE_ADD_CALL` with this call, making it Flex's active call.
     SetActiveCall {

@@ -22,7 +22,7 @@ impl Engine {
         if self.calls.get(&keep).is_some_and(|c| c.muted) {
             self.set_muted(&keep, false);
         }
-        self.hold_others(Some(task), false);
+        self.hold_others(Some(task));
     }
 
     /// Mutes every live, unmuted call except `keep`.
@@ -43,9 +43,8 @@ impl Engine {
     }
 
     /// Holds every joined, not-held participant other than the agent on
-    /// every assigned call task except `except`, and remembers those tasks;
-    /// `wait`: Flex's action waits for these holds.
-    pub(super) fn hold_others(&mut self, except: Option<&str>, wait: bool) {
+    /// every assigned call task except `except`, and remembers those tasks.
+    pub(super) fn hold_others(&mut self, except: Option<&str>) {
         self.away = self
             .tasks
             .values()
@@ -53,13 +52,13 @@ impl Engine {
             .map(|t| t.sid.clone())
             .collect();
         for sid in self.away.clone() {
-            self.hold_arrivals(&sid, None, wait);
+            self.hold_arrivals(&sid, None);
         }
     }
 
     /// Holds the participants of call task `sid` that joined since `before`
     /// (all of them without it): joined, not held, not the agent.
-    pub(super) fn hold_arrivals(&mut self, sid: &str, before: Option<&TaskSnapshot>, wait: bool) {
+    pub(super) fn hold_arrivals(&mut self, sid: &str, before: Option<&TaskSnapshot>) {
         let Some(t) = self.tasks.get(sid).filter(|t| t.is_assigned_call()) else { return };
         let known = |target: &str| {
             before.is_some_and(|b| {
@@ -81,7 +80,7 @@ impl Engine {
         for key in holds {
             if !self.holds_in_flight.contains(&key) {
                 self.holds_in_flight.push(key.clone());
-                self.out.push(Command::HoldParticipant { task: key.0, target: key.1, wait });
+                self.out.push(Command::HoldParticipant { task: key.0, target: key.1 });
             }
         }
     }

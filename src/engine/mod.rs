@@ -189,7 +189,7 @@ impl Engine {
                 let before = self.tasks.insert(sid.clone(), task);
                 if self.away.contains(&sid) {
                     // No Flex action is waiting: the agent is on another call already.
-                    self.hold_arrivals(&sid, before.as_ref(), false);
+                    self.hold_arrivals(&sid, before.as_ref());
                 }
             }
             Event::TaskRemoved { task } => {
@@ -218,14 +218,14 @@ impl Engine {
                     self.limit_reached(&format!("task {task}"));
                 } else if is_call {
                     self.mute_all_except(None);
-                    self.hold_others(Some(&task), true);
+                    self.hold_others(Some(&task));
                 }
             }
             Event::Unholding { task } => self.unhold(&task),
             Event::Monitoring => {
                 self.monitor_expected = true;
                 self.mute_all_except(None);
-                self.hold_others(None, true);
+                self.hold_others(None);
             }
             Event::StoppingMonitoring => self.stop_monitoring(),
             Event::TogglingMute => {
