@@ -199,10 +199,9 @@ export const flexHooks = {
 
   /** Holds a participant with Flex's own action; no Flex action waits for it. */
   hold(taskSid, targetSid) {
-    const task = this.taskBySid(taskSid);
     const settle = (error) => this.feed({ type: 'holdSettled', task: taskSid, target: targetSid, error });
     Promise.resolve()
-      .then(() => this.flex.Actions.invokeAction('HoldParticipant', { task, targetSid }))
+      .then(() => this.flex.Actions.invokeAction('HoldParticipant', { task: this.taskBySid(taskSid), targetSid }))
       .then(() => settle(undefined), (e) => settle(errorText(e)));
   },
 };
