@@ -337,9 +337,9 @@ function markdown(r) {
   const keys = Object.keys(r.latency[modes[0]].secondMarks);
   for (const k of keys) L.push(`| ${k} | ${modes.map((m) => `${ms(r.latency[m].firstMarks[k])} | ${ms(r.latency[m].secondMarks[k])}`).join(' | ')} |`);
   L.push('', 'Rows after the first two are the median time of each mark after the click ("–": did not happen on that path).',
-    'Where the time goes: the before-accept holds (the plugin waits for `HoldParticipant` to settle before Flex accepts),',
-    'the gateway ringing the agent\'s Device, the SDK answering (getUserMedia, peer connection, ICE on loopback), then the first voiced',
-    'syllable. Off the critical path:');
+    'Where the time goes: Flex accepting the reservation (multi-call\'s holds of the other calls go out at the same time; no Flex',
+    'action waits for them), the gateway ringing the agent\'s Device, the SDK answering (getUserMedia, peer connection, ICE on',
+    'loopback), then the first voiced syllable. Off the critical path:');
   for (const m of modes) {
     const l = r.latency[m];
     if (l.standbyCreateToRegistered.n) L.push(`- ${m}: a standby Device takes ${ms(l.standbyCreateToRegistered.median)} (median of ${l.standbyCreateToRegistered.n}) from construction to \`registered\`; it is made when the first call opens, so a transfer arriving earlier than that would not ring (the rounds wait for it).`);
@@ -355,7 +355,7 @@ function markdown(r) {
     L.push('', 'Where a forwarded second call loses time against a first call (medians of the marks above):',
       `- from ringing on Flex's Device to \`connect()\` on the spare Device made ahead (its audio applied long before): ${ms(gap(f.secondMarks, RANG, CONNECT))}, against ${ms(gap(f.firstMarks, RANG, CONNECT))} to \`accept()\` for a first call (the forward "new Device created" mark is the next spare, made once this call opens);`,
       `- \`connect()\` to a peer connection: ${ms(gap(f.secondMarks, CONNECT, PC))}, against ${ms(gap(f.firstMarks, CONNECT, PC))} from \`accept()\` for a first call (the Device opens its own signalling socket first);`,
-      `- peer connection to ICE checking: ${ms(gap(f.secondMarks, PC, ICE))}, against ${ms(gap(f.firstMarks, PC, ICE))} (the takeover's new offer goes through the local Twilio, which asks the customer's page for a fresh answer: the sandbox's stand-in for Twilio's media server, which answers a takeover itself).`);
+      `- peer connection to ICE checking: ${ms(gap(f.secondMarks, PC, ICE))}, against ${ms(gap(f.firstMarks, PC, ICE))} (the takeover's new offer goes through the local Twilio to the customer's page, the sandbox's stand-in for Twilio's media server, for a fresh answer; it answers with its UDP candidates at once, as Twilio's ICE-lite servers do, so this is one more signalling round trip on loopback).`);
   }
   L.push('', '### 4. Crosstalk', '');
   L.push('Scripted, seeded random steps over 2–4 calls per mode: accept a transferred call (at most 4), select a task, un-hold a held',

@@ -123,5 +123,21 @@ export function renderSecondCall(sc) {
   }
   const misses = sc.configs.flatMap((x) => (x.misses || []).map((m) => `${x.mode} at ${x.latencyMs} ms, ${m}`));
   L.push('', misses.length ? `Left out: ${misses.join('; ')}.` : 'Every call was heard.', '');
+  L.push('Where a forwarded second call lost its time (+191 ms at 0 ms per request, +250 ms at 150 ms, before the fixes), found by',
+    'marking the SDK\'s Devices, calls and peer connections in the Flex page beside the local Twilio\'s frame log, one clock:',
+    '- **The local Twilio\'s answer to the takeover, ~140 ms.** The new Device\'s `connect({connectToken})` offer reached it 20–25 ms',
+    '  after the call rang Flex\'s Device (the spare Device\'s own signalling socket and offer), but the customer\'s page, the',
+    '  sandbox\'s stand-in for Twilio\'s media server, waited for ICE gathering to complete before it answered. Given an offer',
+    '  without candidates (the Voice SDK\'s), Chromium lists its UDP candidates within ~20 ms and adds TCP ones ~120 ms later before',
+    '  it calls gathering complete. Twilio\'s ICE-lite media servers answer with their addresses at once; the stand-in now answers',
+    '  once its UDP candidates have settled (`sandbox/public/control.js`), which also takes ~115 ms off the ringing offer of every',
+    '  call, first or second. Its answer also now leaves before the conference hears of the leg, as with Twilio, instead of',
+    '  queueing behind Flex\'s handling of those events (30–40 ms).',
+    '- **A hold the second call did not need, one request.** Flex\'s accept waited for multi-call\'s `HoldParticipant` of the',
+    '  first call to settle: at 150 ms per request the reservation was accepted one round trip later. The agent\'s microphone on',
+    '  the first call is muted at once and the hold, sent first, lands before the new call\'s media is up, so no Flex action',
+    '  waits for it any more.',
+    '- What stays: the spare Device opens its own signalling socket and sends a new offer (20–25 ms at 0 ms per request; both are',
+    '  WebSocket messages, which the latency setting does not delay).', '');
   return L;
 }
