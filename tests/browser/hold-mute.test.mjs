@@ -36,7 +36,7 @@ async function offerTransferB(h) {
 }
 
 for (const mode of MODES) {
-  test(`${mode}: agent on call A accepts transfer B: A is muted and held first, B is active`, { skip }, async () => {
+  test(`${mode}: agent on call A accepts transfer B: A is muted and its holds asked for first, B is active`, { skip }, async () => {
     const h = await openFlex(browser, srv.origin, { config: uiAttributes(mode) });
     try {
       const a = await callAWithColleague(h);
@@ -115,7 +115,7 @@ for (const mode of MODES) {
     } finally { await h.close(); }
   });
 
-  test(`${mode}: supervisor-style MonitorCall while on a call: the call is muted and held first`, { skip }, async () => {
+  test(`${mode}: supervisor-style MonitorCall while on a call: the call is muted and its holds asked for first`, { skip }, async () => {
     const h = await openFlex(browser, srv.origin, { config: uiAttributes(mode) });
     try {
       const a = await callAWithColleague(h);
