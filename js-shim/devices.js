@@ -93,12 +93,17 @@ export const devices = {
   destroyDevice(id) {
     const entry = this.devices.get(id);
     if (!entry) return;
+    const { device } = entry;
     this.devices.delete(id);
-    try { entry.device.destroy(); } catch (e) { log('warn', `Device ${id} did not destroy cleanly: ${errorText(e)}`); }
+    try { device.destroy(); } catch (e) { log('warn', `Device ${id} did not destroy cleanly: ${errorText(e)}`); }
     // The SDK's destroy() leaves its token-expiry timer set, and the timer
     // keeps the whole Device (its sounds' audio elements included) until the
     // token expires: a page taking calls all day grew 3.4 MB per 100 calls.
-    clearTimeout(entry.device._tokenWillExpireTimeout);
+    clearTimeout(device._tokenWillExpireTimeout);
+    // Its ended calls share its sound cache, and Chromium keeps some of them
+    // (a closed peer connection's pending state event; stock Flex's calls
+    // alike): each would keep this Device's 15 audio elements.
+    if (device._soundcache) device._soundcache.clear();
   },
 
   /** Feeds an event on the next tick (for failures found while running a command). */
