@@ -188,7 +188,7 @@ impl Engine {
                 let sid = task.sid.clone();
                 let before = self.tasks.insert(sid.clone(), task);
                 if self.away.contains(&sid) {
-                    // No Flex action is waiting: the agent is on another call already.
+                    // Reported after the agent moved on to another call: held now.
                     self.hold_arrivals(&sid, before.as_ref());
                 }
             }
