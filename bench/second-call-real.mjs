@@ -124,7 +124,8 @@ export function renderSecondCall(sc) {
   const misses = sc.configs.flatMap((x) => (x.misses || []).map((m) => `${x.mode} at ${x.latencyMs} ms, ${m}`));
   L.push('', misses.length ? `Left out: ${misses.join('; ')}.` : 'Every call was heard.', '');
   L.push('Where a forwarded second call lost its time (+191 ms at 0 ms per request, +250 ms at 150 ms, before the fixes), found by',
-    'marking the SDK\'s Devices, calls and peer connections in the Flex page beside the local Twilio\'s frame log, one clock:',
+    'marking the SDK\'s Devices, calls and peer connections in the Flex page beside the local Twilio\'s frame log, one clock',
+    '(`node bench/trace-second-call.mjs forward 0 2` prints those timelines):',
     '- **The local Twilio\'s answer to the takeover, ~140 ms.** The new Device\'s `connect({connectToken})` offer reached it 20–25 ms',
     '  after the call rang Flex\'s Device (the spare Device\'s own signalling socket and offer), but the customer\'s page, the',
     '  sandbox\'s stand-in for Twilio\'s media server, waited for ICE gathering to complete before it answered. Given an offer',
