@@ -6,14 +6,22 @@
 // time goes" was found.
 //   node bench/trace-second-call.mjs [standby|forward] [ms per request] [rounds]
 import { openFlex, accept, transferToAlice, endCall } from '../tests/real-flex/harness.mjs';
+import { FIRST_AUDIO } from './second-call-real.mjs';
 const mode = process.argv[2] || 'forward';
 const latencyMs = +(process.argv[3] || 0);
 const rounds = +(process.argv[4] || 2);
-/** Installed in the Flex page: `window.marks`, [epoch ms, what] pairs. */
-function marks() {
+/** Installed in the Flex page: `window.marks`, [epoch ms, what] pairs; `threshold`: benchmark 9's first-audio level. */
+function marks(threshold) {
   const now = () => performance.timeOrigin + performance.now();
   const L = window.marks = [];
   const m = (what) => L.push([now(), what]);
+  /** Marks a call's events and its first output above `threshold` (HEARD). */
+  const watch = (c, label, events) => {
+    const sid = () => c.parameters.CallSid;
+    for (const e of events) c.once(e, () => m(`${label} ${sid()} ${e}`));
+    let heard = false;
+    c.on('volume', (i, o) => { if (o > threshold && !heard) { heard = true; m(`${label} ${sid()} HEARD`); } });
+  };
   document.addEventListener('click', (e) => { if (e.target.closest && e.target.closest('[data-testid="accept-task"]')) m('CLICK accept'); }, true);
   const F = window.Twilio.Flex;
   F.Actions.addListener('beforeAcceptTask', () => m('beforeAcceptTask'));
@@ -24,7 +32,7 @@ function marks() {
   const emit = Device.prototype.emit;
   Device.prototype.emit = function (ev, ...a) {
     if (ev !== 'tokenWillExpire') m(`D${di(this)} emit ${ev}${ev === 'incoming' ? ' ' + a[0].parameters.CallSid : ''}`);
-    if (ev === 'incoming') { const c = a[0]; for (const e of ['accept', 'ringing', 'sample']) c.once(e, () => m(`call ${c.parameters.CallSid} ${e}`)); c.on('volume', (i, o) => { if (o > 0.02 && !c._heard) { c._heard = 1; m(`call ${c.parameters.CallSid} HEARD`); } }); }
+    if (ev === 'incoming') watch(a[0], 'call', ['accept', 'ringing', 'sample']);
     return emit.call(this, ev, ...a);
   };
   const connect = Device.prototype.connect;
@@ -32,8 +40,7 @@ function marks() {
     m(`D${di(this)} connect() called`);
     const c = await connect.apply(this, a);
     m(`D${di(this)} connect() resolved`);
-    for (const e of ['accept', 'ringing']) c.once(e, () => m(`conn call ${c.parameters.CallSid} ${e}`));
-    c.on('volume', (i, o) => { if (o > 0.02 && !c._heard) { c._heard = 1; m(`conn call ${c.parameters.CallSid} HEARD`); } });
+    watch(c, 'conn call', ['accept', 'ringing']);
     return c;
   };
   const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
@@ -54,7 +61,7 @@ function marks() {
   window.RTCPeerConnection.prototype = PC.prototype;
 }
 const s = await openFlex({ mode, latencyMs });
-await s.flex.evaluate(marks);
+await s.flex.evaluate(marks, FIRST_AUDIO);
 const frames0 = () => s.gateway.frames.length;
 /** A call transferred to Alice, accepted with Flex's button; prints its timeline from the click. */
 async function take(from) {
