@@ -18,11 +18,14 @@ export const REFERENCE_US = {
 };
 export const NOOP_BUDGET_US = 5;
 const LISTENERS = ['beforeSelectTask', 'beforeUnholdCall', 'beforeAcceptTask', 'store'];
+// Real Flex only: the same select and un-hold from the agent's click on
+// Flex's task card (its corner; its hold button), not from a script.
+const CLICKED = { selectClick: 'beforeSelectTask', unholdClick: 'beforeUnholdCall' };
 
 const toUs = (ms) => ms.map((x) => x * 1000);
 function summarise(raw) {
   const out = { tasks: raw.tasks };
-  for (const k of LISTENERS) out[k] = stats(toUs(raw[k] || []));
+  for (const k of [...LISTENERS, ...Object.keys(CLICKED)]) if (raw[k]) out[k] = stats(toUs(raw[k]));
   out.unchanged = stats(raw.unchangedUs);
   if (raw.storeListeners) out.storeListeners = raw.storeListeners;
   if (raw.dispatchMs) out.dispatch = stats(toUs(raw.dispatchMs));
@@ -61,16 +64,18 @@ export async function listenersInDouble({ sizes = DOUBLE_SIZES, rounds = 60 } = 
 
 /** The real Flex UI against the local Twilio: `n` real calls (one inbound, the rest transferred in), then the same rounds. */
 export async function listenersInRealFlex({ sizes = REAL_SIZES, rounds = 8, mode = 'standby' } = {}) {
-  const { openFlex, inbound, transferred, until } = await import('../tests/real-flex/harness.mjs');
+  const { openFlex, inbound, transferred, until, taskCard, flexShowsHeld } = await import('../tests/real-flex/harness.mjs');
   const bySize = {};
   for (const n of sizes) {
     const s = await openFlex({ mode, initScripts: [{ path: path.join(ROOT, 'bench', 'pages', 'listener-timer.js') }, { content: INSTALL_IN_REAL_FLEX }] });
     try {
-      const raw = { beforeSelectTask: [], beforeUnholdCall: [], beforeAcceptTask: [], store: [] };
-      const take = async (name) => { raw[name].push(...await s.flex.evaluate((k) => window.listenerTimes.take(k), name)); };
+      const raw = { beforeSelectTask: [], beforeUnholdCall: [], beforeAcceptTask: [], store: [], selectClick: [], unholdClick: [] };
+      const take = async (name, into = name) => { raw[into].push(...await s.flex.evaluate((k) => window.listenerTimes.take(k), name)); };
       const clear = () => s.flex.evaluate(() => window.listenerTimes.clear());
-      const live = [await inbound(s, 'Caller 1')];
-      for (let i = 1; i < n; i++) live.push(await transferred(s, `Caller ${i + 1}`));
+      // Names no other contains, so each finds its one task card.
+      const caller = (i) => `Caller ${String(i).padStart(3, '0')}`;
+      const live = [{ ...await inbound(s, caller(1)), from: caller(1) }];
+      for (let i = 1; i < n; i++) live.push({ ...await transferred(s, caller(i + 1)), from: caller(i + 1) });
       let callers = n;
       const settled = () => until(async () => {
         const st = await s.state();
@@ -90,10 +95,26 @@ export async function listenersInRealFlex({ sizes = REAL_SIZES, rounds = 8, mode
         await s.invoke('UnholdCall', { sid: target.reservationSid });
         await take('beforeUnholdCall');
         await settled();
+        if (a) {
+          // The agent's way: click the other task's card, then its hold button
+          // (un-hold), as Flex's React event handlers run them.
+          const other = target === a ? b : a;
+          await s.closeBanner();
+          await clear();
+          await taskCard(s, other.from).click({ position: { x: 8, y: 8 } });
+          await take('beforeSelectTask', 'selectClick');
+          await settled();
+          await until(() => flexShowsHeld(s, other.reservationSid), { what: `Flex shows ${other.from} held` });
+          await clear();
+          await taskCard(s, other.from).locator('[data-testid="hold-task"]').click();
+          await take('beforeUnholdCall', 'unholdClick');
+          await settled();
+        }
         await clear();
         if (n > 1 || r < 2) {
           // One more call (transferred in and accepted), then the oldest customer hangs up and Flex completes it.
-          live.push(await transferred(s, `Caller ${++callers}`));
+          callers += 1;
+          live.push({ ...await transferred(s, caller(callers)), from: caller(callers) });
           await take('beforeAcceptTask');
           await take('store');
           const oldest = live.shift();
@@ -148,8 +169,12 @@ export function renderListeners({ double: d, real: rf }) {
   const table = (x, title, extra) => {
     L.push(`### ${title}`, '', ...extra);
     L.push(`| listener | ${x.sizes.map((n) => `${n} call${n > 1 ? 's' : ''}: median (p10 – p90)`).join(' | ')} |`, `| --- | ${x.sizes.map(() => '---:').join(' | ')} |`);
+    const cell = (v) => (v && v.n && Number.isFinite(v.median) ? `${us(v.median)} (${us(v.p10)} – ${us(v.p90)}), n = ${v.n}` : '–');
     for (const k of ['beforeSelectTask', 'beforeUnholdCall', 'beforeAcceptTask', 'store']) {
-      L.push(`| ${k} | ${x.sizes.map((n) => { const v = x.bySize[n][k]; return `${us(v.median)} (${us(v.p10)} – ${us(v.p90)}), n = ${v.n}`; }).join(' | ')} |`);
+      L.push(`| ${k} | ${x.sizes.map((n) => cell(x.bySize[n][k])).join(' | ')} |`);
+    }
+    for (const [k, name] of Object.entries(CLICKED)) {
+      if (x.sizes.some((n) => x.bySize[n][k])) L.push(`| ${name}, from the agent's click | ${x.sizes.map((n) => cell(x.bySize[n][k])).join(' | ')} |`);
     }
     L.push(`| multi-call's store listeners, state unchanged (per dispatch) | ${x.sizes.map((n) => `${us(x.bySize[n].unchanged.median)} (${x.bySize[n].storeListeners ?? '?'} listener${x.bySize[n].storeListeners === 1 ? '' : 's'})`).join(' | ')} |`);
     if (x.sizes.every((n) => x.bySize[n].dispatch)) L.push(`| for scale: one whole dispatch that changes nothing, all of Flex's store listeners included | ${x.sizes.map((n) => `${us(x.bySize[n].dispatch.median)} (${us(x.bySize[n].dispatch.p10)} – ${us(x.bySize[n].dispatch.p90)})`).join(' | ')} |`);
@@ -166,7 +191,12 @@ export function renderListeners({ double: d, real: rf }) {
       `\`@twilio/flex-ui\` against the local Twilio (\`sandbox/\`), ${rf.mode} mode, real calls with real media: one inbound, the rest`,
       `transferred in and accepted with Flex's own Accept button; ${rf.rounds} rounds per size. The page is not cross-origin isolated,`,
       'so `performance.now()` resolves 100 µs there: single samples are quantised (the unchanged-state figure is timed per batch and',
-      'is not). Sizes stop at 10: each call is a Voice SDK Device with a live peer connection in one headless page.', '']);
+      'is not). Sizes stop at 10: each call is a Voice SDK Device with a live peer connection in one headless page.', '',
+      'Select and un-hold run twice per round: invoked from script (`Actions.invokeAction`, as on the double), then from the agent\'s',
+      'click on Flex\'s own task card (its corner to select it, then its hold button to un-hold it). Flex UI 2.17 renders with React 17',
+      'in legacy mode: a dispatch made outside a React event handler re-renders at once, inside the dispatch. So from script the',
+      'select listener includes Flex\'s re-render for the active call multi-call sets (`PHONE_ADD_CALL`, the task switch\'s call',
+      'controls); from a click React batches that render with the click\'s own, after the listeners, which is what an agent meets.', '']);
   } else {
     L.push('### In the real Flex UI', '', `**Not measured** in this run${rf && rf.error ? `: ${rf.error}` : ''}.`, '');
   }

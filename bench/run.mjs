@@ -26,7 +26,7 @@ import { payload, payloadLine } from './payload.mjs';
 import { startup } from './startup.mjs';
 import { boundary, SIZES } from './boundary.mjs';
 import { startupInRealFlex, renderStartupReal } from './startup-real.mjs';
-import { switching, renderSwitching } from './switching.mjs';
+import { switching, renderSwitching, configName } from './switching.mjs';
 import { secondCallInRealFlex, renderSecondCall } from './second-call-real.mjs';
 import { memoryInRealFlex, renderMemory } from './memory-real.mjs';
 import { listenersInDouble, listenersInRealFlex, renderListeners, REFERENCE_US, NOOP_BUDGET_US } from './listeners.mjs';
@@ -190,7 +190,7 @@ if (want('listeners')) {
 if (want('switching')) {
   step('7. switching in real Flex: un-hold click to the customer hearing the agent, others silent (0 and 150 ms per request)');
   try {
-    results.switching = await switching({ rounds: quick ? 3 : 6 });
+    results.switching = await switching({ rounds: quick ? 3 : 10 });
   } catch (e) {
     console.error(`# bench: switching in real Flex failed: ${e.message}`);
     results.switching = { error: e.message.split('\n')[0] };
@@ -288,12 +288,16 @@ function table(r) {
     const rf = li.real;
     if (rf && !rf.error) {
       for (const k of Object.keys(REFERENCE_US)) rows.push([`6. ${k}, real Flex`, rf.sizes.map((n) => `${n}: ${us(rf.bySize[n][k].median)}`).join(', '), 'reported', '–']);
+      for (const [k, name] of [['selectClick', 'beforeSelectTask'], ['unholdClick', 'beforeUnholdCall']]) {
+        const sizes = rf.sizes.filter((n) => rf.bySize[n][k] && rf.bySize[n][k].n);
+        if (sizes.length) rows.push([`6. ${name}, real Flex, from a click`, sizes.map((n) => `${n}: ${us(rf.bySize[n][k].median)}`).join(', '), 'reported', '–']);
+      }
       rows.push(['6. store, state unchanged, real Flex', rf.sizes.map((n) => `${n}: ${us(rf.bySize[n].unchanged.median)}`).join(', '), `≤ ${NOOP_BUDGET_US} µs`, verdict(rf.sizes.every((n) => rf.bySize[n].unchanged.median <= NOOP_BUDGET_US))]);
     } else if (rf) rows.push(['6. listeners, real Flex', `not measured: ${rf.error}`, '–', '–']);
   }
   const sw = r.switching;
   if (sw && !sw.error) {
-    for (const x of sw.configs) rows.push([`7. switching, ${x.mode === 'off' ? 'stock Flex' : x.mode}, ${x.latencyMs} ms/request`, `heard ${ms(x.heard.median)}, others silent ${ms(x.silent.median)} (median of ${x.rounds})`, 'reported', '–']);
+    for (const x of sw.configs) rows.push([`7. switching, ${configName(x)}, ${x.latencyMs} ms/request`, `heard ${ms(x.heard.median)}, others silent ${ms(x.silent.median)} (median of ${x.rounds})`, 'reported', '–']);
   } else if (sw) rows.push(['7. switching, real Flex', `not measured: ${sw.error}`, '–', '–']);
   const sc = r.secondCall;
   if (sc && !sc.error) {

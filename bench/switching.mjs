@@ -12,16 +12,30 @@
 // it); the rest is the audio reaching the customer.
 import { stats, ms } from './lib.mjs';
 
-export const CONFIGS = [
-  { mode: 'standby', latencyMs: 0 }, { mode: 'forward', latencyMs: 0 }, { mode: 'off', latencyMs: 0 },
-  { mode: 'standby', latencyMs: 150 }, { mode: 'forward', latencyMs: 150 }, { mode: 'off', latencyMs: 150 },
-];
+// `selectFirst`: the held call's task is selected before the click, so the
+// click is the one stock Flex's agent makes on their one (selected) call.
+// Without it the click lands on another task's card, and Flex's own task
+// switch (the card's SelectTask re-rendering the task canvas) runs in the
+// same click, before Flex's un-hold request leaves. `mutedWhileHeld` (stock
+// Flex only, the control for multi-call's mute): the agent's microphone on
+// the call is muted once it is held and un-muted at the un-hold click, as
+// multi-call does with every held call, so that the time audio takes to
+// resume after an un-mute is measured without multi-call.
+export const CONFIGS = [0, 150].flatMap((latencyMs) => [
+  { mode: 'standby', latencyMs }, { mode: 'standby', latencyMs, selectFirst: true },
+  { mode: 'forward', latencyMs }, { mode: 'forward', latencyMs, selectFirst: true },
+  { mode: 'off', latencyMs }, { mode: 'off', latencyMs, mutedWhileHeld: true },
+]);
+
+/** A configuration's name in reports. */
+export const configName = (x) => (x.mode === 'off' ? `stock Flex, one call${x.mutedWhileHeld ? ', muted while held' : ''}` : `multi-call, ${x.mode}, ${x.selectFirst ? 'selected task' : "another task's card"}`);
 
 /** `rounds` un-holds per configuration. */
 export async function switching({ rounds = 6, configs = CONFIGS } = {}) {
-  const { openFlex, inbound, transferred, taskCard, until, customerHeld, AUDIBLE, SILENT } = await import('../tests/real-flex/harness.mjs');
+  const { openFlex, inbound, transferred, taskCard, until, customerHeld, aliceTask, AUDIBLE, SILENT } = await import('../tests/real-flex/harness.mjs');
   const out = [];
-  for (const { mode, latencyMs } of configs) {
+  for (const { mode, latencyMs, selectFirst = false, mutedWhileHeld = false } of configs) {
+    const label = `${mode}${selectFirst ? ' (selected first)' : ''}${mutedWhileHeld ? ' (muted while held)' : ''} at ${latencyMs} ms`;
     const s = await openFlex({ mode, latencyMs });
     const samples = { heard: [], silent: [], switched: [], sent: [], applied: [] };
     const misses = [];
@@ -33,7 +47,12 @@ export async function switching({ rounds = 6, configs = CONFIGS } = {}) {
     };
     try {
       await s.flex.evaluate(() => {
-        document.addEventListener('click', () => { window.lastClickAt = performance.timeOrigin + performance.now(); window.unholdSentAt = null; }, true);
+        document.addEventListener('click', () => {
+          window.lastClickAt = performance.timeOrigin + performance.now();
+          window.unholdSentAt = null;
+          if (window.unmuteAtClick) window.unmuteAtClick.mute(false); // mutedWhileHeld's un-mute, as multi-call's listener does
+          window.unmuteAtClick = null;
+        }, true);
         const send = XMLHttpRequest.prototype.send;
         XMLHttpRequest.prototype.send = function (body) {
           if (window.unholdSentAt === null && typeof body === 'string' && body.includes('"Hold":false')) window.unholdSentAt = performance.timeOrigin + performance.now();
@@ -50,15 +69,29 @@ export async function switching({ rounds = 6, configs = CONFIGS } = {}) {
           // Stock Flex has one call: hold it first (not timed).
           await taskCard(s, 'Ada').locator('[data-testid="hold-task"]').click();
           await until(() => customerHeld(s, calls[0].callSid), { what: 'Ada held' });
+          if (mutedWhileHeld) {
+            await s.flex.evaluate(() => {
+              const call = window.Twilio.Flex.Manager.getInstance().store.getState().flex.phone.activeCall;
+              call.mute(true);
+              window.unmuteAtClick = call;
+            });
+          }
           await new Promise((res) => setTimeout(res, 800));
         }
         const target = held();
         if (!target) {
           misses.push(`round ${r + 1}: no call was held any more (every customer un-held); rounds stopped. Flex: ${JSON.stringify(await s.state().then((st) => ({ selected: st.selected, active: st.activeCall })))}; ${s.pluginLines().slice(-6).join(' | ')}`);
-          console.error(`switching, ${mode} at ${latencyMs} ms: ${misses.at(-1)}`);
+          console.error(`switching, ${label}: ${misses.at(-1)}`);
           break;
         }
         const others = calls.filter((c) => c !== target).map((c) => c.callSid);
+        if (selectFirst) {
+          // As a person does: click the card's corner (not its buttons), then look at the task a moment.
+          const reservation = aliceTask(s, target.callSid).reservationSid;
+          await taskCard(s, name(target)).click({ position: { x: 8, y: 8 } });
+          await until(async () => (await s.state()).selected === reservation, { what: `${name(target)}'s task selected` });
+          await new Promise((res) => setTimeout(res, 800));
+        }
         // As a person does: click once Flex's card offers to un-hold (Flex learns of holds from the conference's events).
         const button = taskCard(s, name(target)).locator('[data-testid="hold-task"]');
         await until(async () => /^Unhold/.test((await button.getAttribute('aria-label')) || ''), { what: `Flex's card offering to un-hold ${name(target)}` });
@@ -74,7 +107,7 @@ export async function switching({ rounds = 6, configs = CONFIGS } = {}) {
         if (w.heardAt === null) {
           // Reported, not thrown: a customer who never hears the agent after an un-hold is a finding.
           misses.push(`round ${r + 1}: ${name(target)}'s customer did not hear the agent within 6 s of the click`);
-          console.error(`switching, ${mode} at ${latencyMs} ms: ${misses.at(-1)}`);
+          console.error(`switching, ${label}: ${misses.at(-1)}`);
           await until(() => !customerHeld(s, target.callSid), { what: 'the un-hold settled' });
           continue;
         }
@@ -90,9 +123,9 @@ export async function switching({ rounds = 6, configs = CONFIGS } = {}) {
       await s.close();
     }
     for (const k of Object.keys(samples)) if (!samples[k].length) samples[k].push(NaN); // stats() of nothing
-    const row = { mode, latencyMs, rounds, misses, heard: stats(samples.heard), silent: stats(samples.silent), switched: stats(samples.switched),
+    const row = { mode, latencyMs, selectFirst, mutedWhileHeld, rounds, misses, heard: stats(samples.heard), silent: stats(samples.silent), switched: stats(samples.switched),
       sent: stats(samples.sent), applied: stats(samples.applied) };
-    console.error(`switching, ${mode} at ${latencyMs} ms: heard ${row.heard.median?.toFixed(0)} ms, others silent ${row.silent.median?.toFixed(0)} ms (medians)`);
+    console.error(`switching, ${label}: heard ${row.heard.median?.toFixed(0)} ms, others silent ${row.silent.median?.toFixed(0)} ms (medians)`);
     out.push(row);
   }
   return { configs: out };
@@ -106,7 +139,13 @@ export function renderSwitching(sw) {
   L.push('The real Flex UI against the local Twilio with real media (`sandbox/`, its `--latency` setting adding the given delay to every',
     'Twilio request). An agent on two calls (Ada inbound, Ben transferred in; one held) clicks Flex\'s own un-hold button on the held',
     'call\'s task card; the next round un-holds the other one. Stock Flex (multi-call off, one call) holds its call first and is timed',
-    'on the un-hold the same way. From the click (a capture listener in the Flex page) to **heard**: the first 20 ms window in which',
+    'on the un-hold the same way: its agent clicks the card of the task that is already selected. multi-call is timed both ways:',
+    '**another task\'s card**, where the click also selects that task (Flex\'s own task switch, re-rendering the task canvas in the',
+    'same click, before its un-hold request leaves), and **selected task**, where the agent selected the held call\'s task first (a',
+    'click on the card\'s corner, 800 ms before), the click stock Flex\'s agent makes. multi-call mutes the agent\'s microphone on',
+    'every held call and un-mutes it at the un-hold click; **stock Flex, muted while held** is the control for that: its one call is',
+    'muted once held and un-muted by a capture listener at the click, so the time audio takes to resume after an un-mute (the',
+    'sender stops sending while muted, and the receiver resynchronises) is measured without multi-call. From the click (a capture listener in the Flex page) to **heard**: the first 20 ms window in which',
     'that customer receives the agent above the tests\' audible level, and to **others silent**: the last window in which any other',
     'customer still received the agent above the silent level (0 when none did after the click). The fake microphone plays',
     'syllables with 40–160 ms pauses, so "heard" can include one pause. Times in epoch ms in both pages (one machine, one clock).', '');
@@ -116,11 +155,27 @@ export function renderSwitching(sw) {
   L.push('| configuration | heard: median (min – max) | others silent: median (min – max) | switched (the later of the two): median | request sent: median (min – max) | applied: median |',
     '| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const x of sw.configs) {
-    const name = `${x.mode === 'off' ? 'stock Flex, one call' : `multi-call, ${x.mode}`}, ${x.latencyMs} ms per request`;
+    const name = `${configName(x)}, ${x.latencyMs} ms per request`;
     const sent = x.sent ? `${ms(x.sent.median)} (${ms(x.sent.min)} – ${ms(x.sent.max)})` : '–';
     L.push(`| ${name} | ${ms(x.heard.median)} (${ms(x.heard.min)} – ${ms(x.heard.max)}) | ${ms(x.silent.median)} (${ms(x.silent.min)} – ${ms(x.silent.max)}) | ${ms(x.switched.median)} | ${sent} | ${x.applied ? ms(x.applied.median) : '–'} |`);
   }
-  const misses = sw.configs.flatMap((x) => (x.misses || []).map((m) => `${x.mode} at ${x.latencyMs} ms, ${m}`));
+  const find = (o) => sw.configs.find((x) => Object.entries(o).every(([k, v]) => (x[k] ?? false) === v));
+  const extras = [];
+  for (const latencyMs of [...new Set(sw.configs.map((x) => x.latencyMs))]) {
+    const stock = find({ mode: 'off', latencyMs, mutedWhileHeld: false });
+    const muted = find({ mode: 'off', latencyMs, mutedWhileHeld: true });
+    for (const x of sw.configs.filter((c) => c.latencyMs === latencyMs && c.mode !== 'off')) {
+      const over = (base, k) => (base && Number.isFinite(base[k].median) ? `${Math.round(x[k].median - base[k].median) >= 0 ? '+' : ''}${ms(x[k].median - base[k].median)}` : '–');
+      extras.push(`| ${configName(x)}, ${latencyMs} ms per request | ${over(stock, 'heard')} | ${over(muted, 'heard')} | ${over(stock, 'sent')} |`);
+    }
+  }
+  if (extras.length) {
+    L.push('', 'Medians over stock Flex at the same latency: over its plain un-hold, and over the control with its call muted while held',
+      '(the same un-mute at the click as multi-call). The request-sent column is the browser\'s share only.', '',
+      '| multi-call configuration | heard, over stock Flex | heard, over stock Flex muted while held | request sent, over stock Flex |',
+      '| --- | ---: | ---: | ---: |', ...extras);
+  }
+  const misses = sw.configs.flatMap((x) => (x.misses || []).map((m) => `${configName(x)} at ${x.latencyMs} ms, ${m}`));
   L.push('', misses.length ? `Rounds left out: ${misses.join('; ')}.` : 'In every round the customer heard the agent.');
   L.push('');
   return L;
