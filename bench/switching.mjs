@@ -148,7 +148,10 @@ export function renderSwitching(sw) {
     'sender stops sending while muted, and the receiver resynchronises) is measured without multi-call. From the click (a capture listener in the Flex page) to **heard**: the first 20 ms window in which',
     'that customer receives the agent above the tests\' audible level, and to **others silent**: the last window in which any other',
     'customer still received the agent above the silent level (0 when none did after the click). The fake microphone plays',
-    'syllables with 40–160 ms pauses, so "heard" can include one pause. Times in epoch ms in both pages (one machine, one clock).', '');
+    'syllables with 40–160 ms pauses, so "heard" can include one pause. Times in epoch ms in both pages (one machine, one clock).',
+    'multi-call mutes the other calls within the click (under a millisecond after it); what an other customer still receives after',
+    'that is audio already sent and in its receiver\'s jitter buffer, until that customer\'s hold mutes it (a held customer counts',
+    'as silent), so "others silent" grows with the hold request\'s latency up to that buffer\'s length.', '');
   L.push('Where the time goes: **request sent**, from the click to Flex\'s un-hold request leaving the page (an `XMLHttpRequest` whose body',
     'un-holds a customer; the browser\'s share: Flex\'s action, multi-call\'s listener, what both render), and **applied**, to the local',
     'Twilio un-holding that customer (the request\'s latency after it). What remains to **heard** is the audio reaching the customer.', '');
