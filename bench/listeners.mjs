@@ -20,7 +20,7 @@ export const NOOP_BUDGET_US = 5;
 const LISTENERS = ['beforeSelectTask', 'beforeUnholdCall', 'beforeAcceptTask', 'store'];
 // Real Flex only: the same select and un-hold from the agent's click on
 // Flex's task card (its corner; its hold button), not from a script.
-const CLICKED = { selectClick: 'beforeSelectTask', unholdClick: 'beforeUnholdCall' };
+export const CLICKED = { selectClick: 'beforeSelectTask', unholdClick: 'beforeUnholdCall' };
 
 const toUs = (ms) => ms.map((x) => x * 1000);
 function summarise(raw) {

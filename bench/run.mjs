@@ -29,7 +29,7 @@ import { startupInRealFlex, renderStartupReal } from './startup-real.mjs';
 import { switching, renderSwitching, configName } from './switching.mjs';
 import { secondCallInRealFlex, renderSecondCall } from './second-call-real.mjs';
 import { memoryInRealFlex, renderMemory } from './memory-real.mjs';
-import { listenersInDouble, listenersInRealFlex, renderListeners, REFERENCE_US, NOOP_BUDGET_US } from './listeners.mjs';
+import { listenersInDouble, listenersInRealFlex, renderListeners, REFERENCE_US, NOOP_BUDGET_US, CLICKED } from './listeners.mjs';
 
 const args = process.argv.slice(2);
 const has = (f) => args.includes(f);
@@ -288,7 +288,7 @@ function table(r) {
     const rf = li.real;
     if (rf && !rf.error) {
       for (const k of Object.keys(REFERENCE_US)) rows.push([`6. ${k}, real Flex`, rf.sizes.map((n) => `${n}: ${us(rf.bySize[n][k].median)}`).join(', '), 'reported', '–']);
-      for (const [k, name] of [['selectClick', 'beforeSelectTask'], ['unholdClick', 'beforeUnholdCall']]) {
+      for (const [k, name] of Object.entries(CLICKED)) {
         const sizes = rf.sizes.filter((n) => rf.bySize[n][k] && rf.bySize[n][k].n);
         if (sizes.length) rows.push([`6. ${name}, real Flex, from a click`, sizes.map((n) => `${n}: ${us(rf.bySize[n][k].median)}`).join(', '), 'reported', '–']);
       }

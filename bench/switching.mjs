@@ -34,8 +34,9 @@ export const configName = (x) => (x.mode === 'off' ? `stock Flex, one call${x.mu
 export async function switching({ rounds = 6, configs = CONFIGS } = {}) {
   const { openFlex, inbound, transferred, taskCard, until, customerHeld, aliceTask, AUDIBLE, SILENT } = await import('../tests/real-flex/harness.mjs');
   const out = [];
-  for (const { mode, latencyMs, selectFirst = false, mutedWhileHeld = false } of configs) {
-    const label = `${mode}${selectFirst ? ' (selected first)' : ''}${mutedWhileHeld ? ' (muted while held)' : ''} at ${latencyMs} ms`;
+  for (const config of configs) {
+    const { mode, latencyMs, selectFirst = false, mutedWhileHeld = false } = config;
+    const label = `${configName(config)} at ${latencyMs} ms`;
     const s = await openFlex({ mode, latencyMs });
     const samples = { heard: [], silent: [], switched: [], sent: [], applied: [] };
     const misses = [];
