@@ -185,7 +185,10 @@ export function renderListeners({ double: d, real: rf }) {
     'one fresh browser context per size; `performance.now()` resolves 5 µs (cross-origin isolated page).', '',
     `The bar is the reference feature's median on the double at 1 / 10 / 50 calls, as issue 13 gives it (measured in its own run; the`,
     'reference\'s code is not part of this project, so it is not re-run here): accept 244 / 295 / 457 µs, select 187 / 201 / 193 µs,',
-    `un-hold 143 / 195 / 328 µs; and at most ${NOOP_BUDGET_US} µs for a dispatch that changes nothing. All of these met: **${verdict(d.pass)}**.`, '']);
+    `un-hold 143 / 195 / 328 µs; and at most ${NOOP_BUDGET_US} µs for a dispatch that changes nothing. All of these met: **${verdict(d.pass)}**.`, '',
+    'Each round pauses between actions, as an agent does, so each listener enters the wasm after the page sat idle: section 3\'s',
+    '"After an idle moment" times that entry on its own, against the same event again at once and against plain JavaScript.',
+    'The double\'s own work inside a listener (its mute bookkeeping, and Flex\'s reaction to a mute of Flex\'s own call) is in the figure too.', '']);
   if (rf && !rf.error) {
     table(rf, 'In the real Flex UI', [
       `\`@twilio/flex-ui\` against the local Twilio (\`sandbox/\`), ${rf.mode} mode, real calls with real media: one inbound, the rest`,

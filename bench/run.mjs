@@ -24,7 +24,7 @@ import path from 'node:path';
 import { ROOT, OUT, machine, save, load, kb, ms, us, verdict } from './lib.mjs';
 import { payload, payloadLine } from './payload.mjs';
 import { startup } from './startup.mjs';
-import { boundary, SIZES } from './boundary.mjs';
+import { boundary, renderAfterIdle, SIZES } from './boundary.mjs';
 import { startupInRealFlex, renderStartupReal } from './startup-real.mjs';
 import { switching, renderSwitching, configName } from './switching.mjs';
 import { secondCallInRealFlex, renderSecondCall } from './second-call-real.mjs';
@@ -150,7 +150,7 @@ try {
 
   if (want('boundary')) {
     step(`3b. decision time through the wasm boundary (headless Chromium${beforeRev ? `, taking turns with ${beforeRev}'s` : ''})`);
-    const r = await boundary({ samples: quick ? 500 : 3000, warmup: quick ? 100 : 500, revisions: { after: '', ...(beforeRev ? { before: BEFORE_URL } : {}) } });
+    const r = await boundary({ samples: quick ? 500 : 3000, warmup: quick ? 100 : 500, idleSamples: quick ? 20 : 60, revisions: { after: '', ...(beforeRev ? { before: BEFORE_URL } : {}) } });
     results.boundary = r.after;
     const at50 = (b) => EVENTS.map((e) => `${e} ${us(b.events[e][50].trimmedMean)}`).join(', ');
     console.error(`boundary at 50 tasks (mean): ${at50(r.after)}: ${verdict(r.after.pass)}`);
@@ -478,6 +478,7 @@ function render(r) {
         L.push(`| ${e}${e === 'taskChanged' ? ' (extra: a task snapshot after a store change)' : ''} | ${SIZES.map((n) => { const x = b.events[e][n]; return `${us(x.trimmedMean)} / ${us(x.p99)} / ${us(x.max)}`; }).join(' | ')} |`);
       }
       L.push('', `Budget ≤ 50 µs per event at 50 tasks (99% trimmed mean of each of the four events): **${verdict(b.pass)}**.`, '');
+      if (b.afterIdle) L.push(...renderAfterIdle(b.afterIdle));
       if (bb) {
         L.push(`#### Before (${b4.commit}) and now, same run`, '');
         L.push(`The same cells, 99% trimmed mean, before → now; the two builds took turns cell by cell in one page. \`${b4.commit}\` is driven`,

@@ -274,4 +274,52 @@ window.runBoundary = async ({ revisions, sizes, samples, warmup }) => {
   }
   return res;
 };
+/**
+ * The same events as an agent meets them: the first `handle` after the page
+ * sat idle for `idleMs` (a click comes after a pause), then the same event
+ * again at once. `entry` is a call into the wasm that does nothing (the
+ * `panicked` export). `control` is plain JavaScript of the shim's kind (a task
+ * snapshot made and `JSON.stringify`d, 20 times), timed the same two ways, so
+ * the share of the pause that any code pays on this machine shows beside the wasm's.
+ */
+window.runAfterIdle = async ({ glue, wasm, sizes, samples, idleMs }) => {
+  const g = await import(glue);
+  const bytes = new Uint8Array(await (await fetch(wasm, { cache: 'no-store' })).arrayBuffer());
+  await g.default({ module_or_path: bytes });
+  let sink = 0;
+  const cycles = {
+    // Entering the wasm and nothing else: an export that reads one flag.
+    entry: () => {
+      const t0 = performance.now();
+      sink += g.panicked() ? 1 : 0;
+      return performance.now() - t0;
+    },
+    select: CYCLES.select,
+    unhold: CYCLES.unhold,
+    taskChanged: CYCLES.taskChanged,
+    control: (b) => {
+      const t = b.s.tasks.get(pick(b));
+      const t0 = performance.now();
+      for (let k = 0; k < 20; k++) sink += JSON.stringify(b.s.taskChanged(t).event).length;
+      return performance.now() - t0;
+    },
+  };
+  const out = {};
+  for (const [name, cycle] of Object.entries(cycles)) {
+    out[name] = {};
+    for (const n of sizes) {
+      const b = build(g.Plugin, n);
+      for (let i = 0; i < 300; i++) cycle(b);
+      const first = [], again = [];
+      for (let i = 0; i < samples; i++) {
+        await sleep(idleMs);
+        first.push(cycle(b) * 1000); // µs
+        again.push(cycle(b) * 1000);
+      }
+      out[name][n] = { first, again };
+    }
+  }
+  if (sink < 0) throw new Error('unreachable');
+  return out;
+};
 window.boundaryReady = true;
