@@ -58,6 +58,13 @@ export const devices = {
     }
     opts.appName = 'flex-ui';
     if (typeof this.flex.VERSION === 'string') opts.appVersion = this.flex.VERSION;
+    // Flex's Device has fetched and decoded the SDK's 15 sounds (ringtone,
+    // tones); a new Device would do it all again, per call in standby mode.
+    // The SDK makes each through its `Sound` option (an internal hook), which
+    // here lends the new Device Flex's own, or makes one when Flex has none.
+    const own = this.flexDevice && this.flexDevice._soundcache;
+    const any = own && own.size && own.values().next().value;
+    if (any) opts.Sound = function Sound(name, ...rest) { return own.get(name) || new any.constructor(name, ...rest); };
     return opts;
   },
 

@@ -88,6 +88,13 @@ function installProbe() {
       const d = r.deref();
       return d ? { index: i, state: d.state, flex: isFlex(d) } : { index: i, state: 'destroyed', flex: false };
     }),
+    /** How many of Device `index`'s sounds are the very objects Flex's Device plays (of how many it has). */
+    sharedSounds: (index) => {
+      const d = devices[index] && devices[index].deref();
+      const own = manager.voiceClient._soundcache;
+      const mine = d && d._soundcache ? [...d._soundcache] : [];
+      return { shared: mine.filter(([name, sound]) => own.get(name) === sound).length, of: mine.length, flexHas: own.size };
+    },
     /** The live Call object of a CallSid (for what the agent hears on it). */
     call: (sid) => calls.map(live).filter((c) => c && c.parameters && c.parameters.CallSid === sid).find((c) => c.status() !== 'closed'),
     events: () => events,

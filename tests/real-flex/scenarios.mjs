@@ -9,6 +9,15 @@ import {
   AUDIBLE, SILENT,
 } from './harness.mjs';
 
+/** Whether `request` came from `page` (a Service Worker's own requests have no frame). */
+function fromPage(request, page) {
+  try {
+    return request.frame().page() === page;
+  } catch {
+    return false;
+  }
+}
+
 export function multiCallScenarios(mode) {
   describe(`multi-call in real Flex, ${mode} mode`, () => {
     let s;
@@ -47,6 +56,16 @@ export function multiCallScenarios(mode) {
       await farEndsWhen(s, (e) => e[A.callSid] < SILENT && e[B.callSid] > AUDIBLE, `A's customer receiving silence and B's hearing the agent${why()}`);
       const shot = await screenshot(s.flex, `real-flex-${mode}-1-two-calls-one-held`);
       if (mode === 'standby') copyToDocs(shot, 'real-flex-two-calls.png');
+    });
+
+    test(`${mode} 1b: B's extra Device plays Flex's own sounds, and no Device fetched the sounds again`, async () => {
+      const { device } = await callOf(s, B.leg);
+      const sounds = await s.flex.evaluate((i) => window.probe.sharedSounds(i), device);
+      assert.ok(sounds.flexHas > 0, "Flex's Device has its sounds");
+      assert.deepEqual(sounds, { shared: sounds.flexHas, of: sounds.flexHas, flexHas: sounds.flexHas }, "every sound of B's Device is Flex's");
+      // Flex's Device fetched each sound once at start-up; before, every extra Device fetched all of them again.
+      const fetched = s.requests.filter(({ url, request }) => request && new URL(url).pathname.startsWith('/sounds/') && fromPage(request, s.flex)).map(({ url }) => new URL(url).pathname);
+      assert.deepEqual(fetched.filter((p, i) => fetched.indexOf(p) !== i), [], `sounds fetched more than once: ${fetched.join(', ')}`);
     });
 
     test(`${mode} 2: selecting A's card makes A Flex's active call; the mute button then acts on A`, async () => {
