@@ -62,6 +62,8 @@ export const devices = {
     // tones); a new Device would do it all again, per call in standby mode.
     // The SDK makes each through its `Sound` option (an internal hook), which
     // here lends the new Device Flex's own, or makes one when Flex has none.
+    // Its speaker choice is set to Flex's (applyAudio), so every sound stays
+    // on the output Flex plays it on.
     const own = this.flexDevice && this.flexDevice._soundcache;
     const any = own && own.size && own.values().next().value;
     if (any) opts.Sound = function Sound(name, ...rest) { return own.get(name) || new any.constructor(name, ...rest); };

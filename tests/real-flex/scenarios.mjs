@@ -65,6 +65,7 @@ export function multiCallScenarios(mode) {
       assert.deepEqual(sounds, { shared: sounds.flexHas, of: sounds.flexHas, flexHas: sounds.flexHas }, "every sound of B's Device is Flex's");
       // Flex's Device fetched each sound once at start-up; before, every extra Device fetched all of them again.
       const fetched = s.requests.filter(({ url, request }) => request && new URL(url).pathname.startsWith('/sounds/') && fromPage(request, s.flex)).map(({ url }) => new URL(url).pathname);
+      assert.ok(fetched.length > 0, "Flex's Device fetched its sounds (the requests are seen)");
       assert.deepEqual(fetched.filter((p, i) => fetched.indexOf(p) !== i), [], `sounds fetched more than once: ${fetched.join(', ')}`);
     });
 
