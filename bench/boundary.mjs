@@ -40,7 +40,6 @@ export async function boundary({ samples = 2000, warmup = 300, idleSamples = 60,
     if (idleSamples) {
       const a = await page.evaluate((o) => window.runAfterIdle(o), { glue: revs[0].glue, wasm: revs[0].wasm, sizes: SIZES, samples: idleSamples, idleMs: IDLE_MS });
       const idle = { idleMs: IDLE_MS, samples: idleSamples, events: {} };
-      delete a.sink;
       for (const [ev, bySize] of Object.entries(a)) {
         idle.events[ev] = {};
         for (const [n, v] of Object.entries(bySize)) idle.events[ev][n] = { first: stats(v.first), again: stats(v.again) };

@@ -227,6 +227,17 @@ function turnover(b, probe) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** A revision's glue module with its wasm instantiated (once per module: the glue's init keeps its instance). */
+async function load(glue, wasm) {
+  const g = await import(glue);
+  const bytes = new Uint8Array(await (await fetch(wasm, { cache: 'no-store' })).arrayBuffer());
+  await g.default({ module_or_path: bytes });
+  return g;
+}
+
+// Where the after-idle figures' results go, so no engine can drop their work as unused.
+let sink = 0;
+
 function resolution() {
   let min = Infinity;
   for (let i = 0; i < 2000; i++) {
@@ -244,12 +255,7 @@ function resolution() {
  */
 window.runBoundary = async ({ revisions, sizes, samples, warmup }) => {
   const plugins = {};
-  for (const r of revisions) {
-    const glue = await import(r.glue);
-    const bytes = new Uint8Array(await (await fetch(r.wasm, { cache: 'no-store' })).arrayBuffer());
-    await glue.default({ module_or_path: bytes });
-    plugins[r.name] = glue.Plugin;
-  }
+  for (const r of revisions) plugins[r.name] = (await load(r.glue, r.wasm)).Plugin;
   const res = { crossOriginIsolated: window.crossOriginIsolated, timerResolutionUs: resolution(), results: {}, boundaries: {} };
   for (const r of revisions) {
     res.results[r.name] = {};
@@ -283,10 +289,7 @@ window.runBoundary = async ({ revisions, sizes, samples, warmup }) => {
  * the share of the pause that any code pays on this machine shows beside the wasm's.
  */
 window.runAfterIdle = async ({ glue, wasm, sizes, samples, idleMs }) => {
-  const g = await import(glue);
-  const bytes = new Uint8Array(await (await fetch(wasm, { cache: 'no-store' })).arrayBuffer());
-  await g.default({ module_or_path: bytes });
-  let sink = 0;
+  const g = await load(glue, wasm);
   const cycles = {
     // Entering the wasm and nothing else: an export that reads one flag.
     entry: () => {
@@ -319,7 +322,6 @@ window.runAfterIdle = async ({ glue, wasm, sizes, samples, idleMs }) => {
       out[name][n] = { first, again };
     }
   }
-  out.sink = sink; // kept, so no engine can drop the work as unused
   return out;
 };
 window.boundaryReady = true;
