@@ -1,12 +1,16 @@
 // Benchmark 2b, start-up in the real Flex UI: from Flex's plugin list
 // arriving to Flex's agent desktop being ready (`Flex.create` resolved, which
 // awaits every plugin's `init`, and the desktop rendered), with multi-call in
-// the plugin list and without it, the loads taking turns in one page context
-// against the local Twilio (sandbox/). For the loads with multi-call, where
-// its own time goes: the bundle's evaluation, unpacking and compiling the
-// wasm, the awaited `init`, and multi-call's start just after it
-// (instantiation, the engine's start, Flex hooks).
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+// the plugin list, with an empty plugin in its place (as small as can be, and
+// as large as multi-call's bundle) and with no plugin, the loads taking turns
+// in one page context against the local Twilio (sandbox/). The empty plugins
+// separate what any plugin costs (Flex fetching and running one more script,
+// the browser taking in its bytes) from what multi-call's code adds. For the loads with
+// multi-call, where its own time goes: the bundle's evaluation, unpacking and
+// compiling the wasm, the awaited `init`, and multi-call's start just after
+// it (instantiation, the engine's start, Flex hooks).
+import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -45,14 +49,47 @@ function instrument() {
 function readMarks() {
   const res = performance.getEntriesByType('resource');
   const list = res.find((e) => { try { const u = new URL(e.name); return u.hostname === 'flex.twilio.com' && u.pathname === '/plugins'; } catch { return false; } });
-  const script = res.find((e) => e.name.includes('/plugin/plugin-multi-call.js'));
+  const script = res.find((e) => e.name.includes('/plugin/'));
   return { ...window.startupMarks, state: window.sandbox.state, error: window.sandbox.error, readyAt: window.sandbox.readyAt,
     listEnd: list ? list.responseEnd : null, scriptEnd: script ? script.responseEnd : null };
 }
 
-/** `loads` page loads with multi-call and as many without, taking turns. */
+// A plugin that does nothing: Flex constructs it and awaits its `init`.
+const EMPTY_PLUGIN = `(() => {
+  class EmptyPlugin { constructor() { this.name = 'EmptyPlugin'; this.version = '0.1.0'; } async init() {} }
+  window.Twilio.Flex.Plugins.init(EmptyPlugin);
+})();
+`;
+
+/** The empty plugin with an unused base64 string: as many bytes as `bundle`, of the same kind. */
+const sizedEmptyPlugin = (bundle) => {
+  const frame = [`${EMPTY_PLUGIN}var unused = "`, '";\n'];
+  return frame.join(bundle.toString('base64').slice(0, Math.max(0, bundle.length - frame.join('').length)));
+};
+
+/**
+ * Serves both plugins from one origin of their own, as Twilio serves plugins
+ * from an origin other than Flex's, with the sandbox's headers (no-store).
+ */
+async function pluginServer() {
+  const bundle = readFileSync(new URL('../dist/plugin-multi-call.js', import.meta.url));
+  const files = { '/plugin/plugin-multi-call.js': bundle, '/plugin/plugin-empty.js': EMPTY_PLUGIN, '/plugin/plugin-sized.js': sizedEmptyPlugin(bundle) };
+  const server = http.createServer((req, res) => {
+    const body = files[new URL(req.url, 'http://x').pathname];
+    res.writeHead(body ? 200 : 404, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store', 'timing-allow-origin': '*' });
+    res.end(body || '');
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { url: (name) => `${origin}/plugin/${name}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+const ARMS = ['with', 'empty', 'sized', 'without'];
+
+/** `loads` page loads each with multi-call, with either empty plugin and with none, taking turns. */
 export async function startupInRealFlex({ loads = 20 } = {}) {
-  const sandbox = await startSandbox({ port: 0, mode: 'standby', plugin: true });
+  const sandbox = await startSandbox({ port: 0, mode: 'standby', plugin: false });
+  const plugins = await pluginServer();
   const dir = mkdtempSync(path.join(tmpdir(), 'mc-bench-'));
   const mic = path.join(dir, 'speech.wav');
   writeFileSync(mic, speechWav());
@@ -62,25 +99,36 @@ export async function startupInRealFlex({ loads = 20 } = {}) {
       '--disable-quic', '--disable-dev-shm-usage', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
       `--use-file-for-fake-audio-capture=${mic}`, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
   });
-  const setPlugin = (on) => fetch(`${sandbox.url}/api/mode`, { method: 'POST', body: JSON.stringify({ plugin: on }) });
-  const runs = { with: [], without: [] };
+  const listed = { with: plugins.url('plugin-multi-call.js'), empty: plugins.url('plugin-empty.js'), sized: plugins.url('plugin-sized.js'), without: false };
+  const setPlugin = async (arm) => {
+    const r = await fetch(`${sandbox.url}/api/mode`, { method: 'POST', body: JSON.stringify({ plugin: listed[arm] }) });
+    if (!r.ok) throw new Error(`the sandbox refused the plugin list: ${await r.text()}`);
+  };
+  const runs = { with: [], empty: [], sized: [], without: [] };
   try {
     const context = await browser.newContext({ serviceWorkers: 'allow', viewport: { width: 1400, height: 900 } });
     await context.grantPermissions(['microphone'], { origin: sandbox.url });
     await context.addInitScript(instrument);
     // One discarded load of each first: the Service Worker installed, Flex's 18 MB in the HTTP and code caches.
+    // Each round starts at a different arm, so none always follows the same one.
     for (let i = 0; i < loads + 1; i++) {
-      for (const name of i % 2 ? ['without', 'with'] : ['with', 'without']) {
-        await setPlugin(name === 'with');
+      for (let k = 0; k < ARMS.length; k++) {
+        const name = ARMS[(i + k) % ARMS.length];
+        await setPlugin(name);
         const page = await context.newPage();
         await page.goto(`${sandbox.url}/?panel=0`);
         await page.waitForFunction(() => window.sandbox && window.sandbox.state !== 'starting', null, { timeout: 90000 });
+        // multi-call starts after Flex's render: its later marks come after Flex is ready.
+        if (name === 'with') await page.waitForFunction(() => window.startupMarks.marks.started, null, { timeout: 15000 }).catch(() => {});
         const m = await page.evaluate(readMarks);
         await page.close();
         if (m.state !== 'ready') throw new Error(`Flex did not start (${name} multi-call): ${m.error}`);
         if (m.listEnd === null) throw new Error('no resource timing for Flex\'s plugin list');
         if (name === 'with' && !(m.initEnd > 0)) throw new Error('multi-call\'s init was not seen: is dist/plugin-multi-call.js built?');
-        if (name === 'without' && m.initStart) throw new Error('multi-call was loaded although the plugin list left it out');
+        if (name === 'with' && !m.marks.started) throw new Error('multi-call did not start within 15 s of Flex being ready');
+        if (name !== 'with' && m.marks.evaluated) throw new Error('multi-call was loaded although the plugin list left it out');
+        if ((name === 'empty' || name === 'sized') && !(m.initEnd > 0)) throw new Error(`the ${name} empty plugin's init was not seen`);
+        if (name === 'without' && m.initStart) throw new Error('a plugin was loaded although the plugin list was empty');
         if (i > 0) runs[name].push(m);
       }
     }
@@ -88,6 +136,7 @@ export async function startupInRealFlex({ loads = 20 } = {}) {
   } finally {
     await browser.close();
     await sandbox.close();
+    await plugins.close();
     rmSync(dir, { recursive: true, force: true });
   }
   const ready = (r) => r.readyAt - r.listEnd;
@@ -96,13 +145,21 @@ export async function startupInRealFlex({ loads = 20 } = {}) {
   return {
     loads,
     without: stats(runs.without.map(ready)),
+    empty: stats(runs.empty.map(ready)),
+    sized: stats(runs.sized.map(ready)),
     with: stats(runs.with.map(ready)),
+    // The empty plugin's own steps, beside multi-call's first three.
+    emptySteps: [
+      ['Flex fetches the bundle (plugin list to script received)', (r) => r.scriptEnd - r.listEnd],
+      ['Flex calls `init` (from the script received)', (r) => r.initStart - r.scriptEnd],
+    ].map(([name, f]) => ({ name, ...stats(runs.empty.map(f)) })),
     // multi-call's own steps (its User Timing marks), in the loads with it.
     steps: [
       ['Flex fetches the bundle (plugin list to script received)', span((r) => r.listEnd, (r) => r.scriptEnd)],
       ['parsing and evaluating the bundle (to `Plugins.init`)', span((r) => r.scriptEnd, m('evaluated'))],
       ['Flex calls `init` (from `Plugins.init`)', span(m('evaluated'), (r) => r.initStart)],
-      ['the page next idle (from `init` called)', span((r) => r.initStart, m('idle'))],
+      ['Flex renders its desktop (from `init` called; multi-call waits for it)', span((r) => r.initStart, m('rendered'))],
+      ['the page next idle (from the render)', span(m('rendered'), m('idle'))],
       ['unpacking the wasm (base64, inflate)', span(m('idle'), m('unpacked'))],
       ['`WebAssembly.compile`', span(m('unpacked'), m('compiled'))],
       ['instantiating (`initSync`)', span(m('compiled'), m('instantiated'))],
@@ -111,7 +168,8 @@ export async function startupInRealFlex({ loads = 20 } = {}) {
       ['the Teams view\'s Calls column', span(m('hooked'), m('teams-view'))],
       ['the call bar\'s wrapper', span(m('teams-view'), m('call-bar'))],
       ['the first copy of Flex\'s state into the engine', span(m('call-bar'), m('started'))],
-      ['`init` called → multi-call running (it starts when the page is next idle)', span((r) => r.initStart, m('started'))],
+      ['`init` called → multi-call running (it starts once Flex has rendered and the page is idle)', span((r) => r.initStart, m('started'))],
+      ['Flex ready → multi-call running', span((r) => r.readyAt, m('started'))],
       ['**the awaited `init`** (Flex waits for it)', span((r) => r.initStart, (r) => r.initEnd)],
     ].map(([name, s]) => ({ name, ...s })),
   };
@@ -123,19 +181,33 @@ export function renderStartupReal(sr) {
   L.push('Reproduce: `node bench/run.mjs --only=startup-real --no-build`.', '');
   if (sr.error) return [...L, `**Not measured** in this run: ${sr.error}.`, ''];
   L.push('`@twilio/flex-ui` (the pinned version) against the local Twilio (`sandbox/`), in headless Chromium: the sandbox\'s Flex page loaded',
-    `${sr.loads} times with multi-call in Flex's plugin list and ${sr.loads} times without it, taking turns in one browser context (so Flex's`,
-    '18 MB bundle is in the HTTP and code caches, as on an agent\'s reload), after one discarded load of each. What is timed: from',
-    'the plugin list\'s response (resource timing) to Flex\'s agent desktop being ready (`Flex.create` resolved, which awaits every',
-    'plugin\'s `init`, and the desktop rendered by `flex.init`). The page is not cross-origin isolated: `performance.now()` resolves 100 µs.', '');
+    `${sr.loads} times each with four plugin lists, taking turns in one browser context (so Flex's 18 MB bundle is in the HTTP and code`,
+    'caches, as on an agent\'s reload), after one discarded load of each: multi-call; an empty plugin (a class whose `init` does nothing);',
+    'the same empty plugin padded with an unused base64 string to the size of multi-call\'s bundle; and no plugin. The plugins are served',
+    'from an origin of their own, as Twilio serves plugins, uncached. What is timed: from the plugin list\'s response (resource timing) to',
+    'Flex\'s agent desktop being ready (`Flex.create` resolved, which awaits every plugin\'s `init`, and the desktop rendered by `flex.init`).',
+    'The page is not cross-origin isolated: `performance.now()` resolves 100 µs.', '');
   L.push('| Flex ready after its plugin list | median | p10 | p90 | min | max |', '| --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const [name, x] of [['with multi-call', sr.with], ['without multi-call', sr.without]]) L.push(`| ${name} | ${ms(x.median)} | ${ms(x.p10)} | ${ms(x.p90)} | ${ms(x.min)} | ${ms(x.max)} |`);
-  L.push('', `Difference of the medians: **${ms(sr.with.median - sr.without.median)}**; the spread of the loads without multi-call (p90 − p10) is ${ms(sr.without.p90 - sr.without.p10)}.`, '');
-  L.push('Where multi-call\'s own time goes, in the loads with it: its User Timing marks (`multi-call:evaluated`, `idle`, `unpacked`, `compiled`,',
-    '`instantiated`, `enabling`, `hooked`, `teams-view`, `call-bar`, `started`; DevTools\' performance panel shows them too) and when Flex',
-    'calls and gets back `init`. `init` returns at once; multi-call unpacks, compiles and starts the engine when the page is next idle',
-    '(`requestIdleCallback`), which is while Flex waits on the network, so that work does not hold Flex\'s own start-up up.', '');
+  const arms = [['with multi-call', sr.with], ['with the empty plugin, padded to multi-call\'s size', sr.sized], ['with the empty plugin', sr.empty],
+    ['without a plugin', sr.without]].filter(([, x]) => x);
+  for (const [name, x] of arms) L.push(`| ${name} | ${ms(x.median)} | ${ms(x.p10)} | ${ms(x.p90)} | ${ms(x.min)} | ${ms(x.max)} |`);
+  L.push('', `Difference of the medians, multi-call against no plugin: **${ms(sr.with.median - sr.without.median)}**; the spread of the loads without a plugin (p90 − p10) is ${ms(sr.without.p90 - sr.without.p10)}.`);
+  if (sr.empty && sr.sized) {
+    L.push(`Against the empty plugin: ${ms(sr.with.median - sr.empty.median)}; against the empty plugin of the same size: ${ms(sr.with.median - sr.sized.median)}`,
+      '(what multi-call\'s code itself costs Flex\'s start-up, beyond one more script of its size).');
+  }
+  L.push('');
+  L.push('Where multi-call\'s own time goes, in the loads with it: its User Timing marks (`multi-call:evaluated`, `rendered`, `idle`, `unpacked`,',
+    '`compiled`, `instantiated`, `enabling`, `hooked`, `teams-view`, `call-bar`, `started`; DevTools\' performance panel shows them too) and',
+    'when Flex calls and gets back `init`. `init` returns at once; multi-call unpacks, compiles and starts the engine once Flex has rendered',
+    'its desktop (its view state names an active view) and the page is next idle (`requestIdleCallback`), so that work runs after Flex\'s',
+    'start-up, not in the middle of it.', '');
   L.push('| step | median | p10 | p90 |', '| --- | ---: | ---: | ---: |');
   for (const st of sr.steps) L.push(`| ${st.name} | ${ms(st.median)} | ${ms(st.p10)} | ${ms(st.p90)} |`);
+  if (sr.emptySteps) {
+    L.push('', 'The same first steps for the empty plugin:', '', '| step | median | p10 | p90 |', '| --- | ---: | ---: | ---: |');
+    for (const st of sr.emptySteps) L.push(`| ${st.name} | ${ms(st.median)} | ${ms(st.p10)} | ${ms(st.p90)} |`);
+  }
   L.push('');
   return L;
 }

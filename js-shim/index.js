@@ -1,8 +1,8 @@
 // The plugin entry: Flex's plugin loader constructs `MultiCallPlugin` and
-// awaits `init`, which returns at once; when the page is next idle, the
-// engine is unpacked, compiled and instantiated and the host (host.js)
-// starts, or multi-call says on the console why it could not and leaves Flex
-// as it is.
+// awaits `init`, which returns at once; once Flex has rendered its desktop
+// and the page is next idle, the engine is unpacked, compiled and
+// instantiated and the host (host.js) starts, or multi-call says on the
+// console why it could not and leaves Flex as it is.
 //
 // multi-call's Flex wiring. It only subscribes to Flex, copies plain
 // snapshots into the engine and carries out the commands the engine returns;
@@ -36,6 +36,40 @@ async function wasmBytes() {
 
 let compiling;
 const IDLE_WAIT_MS = 2000; // longest multi-call's start waits for an idle moment
+const RENDER_WAIT_MS = 5000; // longest multi-call's start waits for Flex's desktop
+
+/**
+ * Settles once Flex has rendered its desktop (its view state names an active
+ * view): at once when it already has, or when the state has no view to tell
+ * by, and after `RENDER_WAIT_MS` at the latest.
+ */
+function flexRendered(manager) {
+  const pending = () => {
+    try {
+      const view = manager.store.getState().flex.view;
+      return !!view && typeof view === 'object' && !view.activeView;
+    } catch (_) {
+      return false;
+    }
+  };
+  return new Promise((resolve) => {
+    let unsubscribe = () => {};
+    let timer;
+    const done = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      mark('rendered');
+      resolve();
+    };
+    if (!pending()) return done();
+    timer = setTimeout(done, RENDER_WAIT_MS);
+    try {
+      unsubscribe = manager.store.subscribe(() => { if (!pending()) done(); });
+    } catch (_) {
+      done();
+    }
+  });
+}
 
 /** Calls `fn` when the page is next idle (at most `IDLE_WAIT_MS` later). */
 const whenIdle = (fn) => (typeof requestIdleCallback === 'function'
@@ -71,16 +105,16 @@ class MultiCallPlugin {
 
   /**
    * Flex awaits every plugin's `init` before it goes on with its start-up,
-   * so multi-call does its ~20 ms of work (unpacking, compiling and starting
-   * the engine, hooking Flex) when the page is next idle, typically while
-   * Flex waits on the network: measured in real Flex (BENCHMARKS.md, 2b), the
-   * agent desktop is then ready about 25 ms sooner than when that work ran
-   * from the script and `init`, and multi-call still runs long before it.
-   * Nothing is missed meanwhile: the engine's first look at Flex's state takes
-   * in every task already there, and a second call needs a first one accepted.
+   * so multi-call does its ~12 ms of work (unpacking, compiling and starting
+   * the engine, hooking Flex) later: once Flex has rendered its desktop and
+   * the page is next idle. Run sooner, in an idle moment while Flex waited on
+   * a request, it held Flex's desktop up by about that much (BENCHMARKS.md,
+   * 2b). Nothing is missed meanwhile: the engine's first look at Flex's state
+   * takes in every task already there, a second call needs a first one
+   * accepted, and Flex applies the call bar's wrapper at its next render.
    */
   async init(flex, manager) {
-    this.ready = new Promise(whenIdle).then(() => this.start(flex, manager));
+    this.ready = flexRendered(manager).then(() => new Promise(whenIdle)).then(() => this.start(flex, manager));
   }
 
   /** Instantiates the compiled engine and starts the host (once Flex's voice Device exists). */

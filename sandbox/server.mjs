@@ -46,7 +46,8 @@ const PAGES = { '/': 'flex.html', '/desktop': 'desktop.html', '/customer': 'cust
  * @param {object} o
  * @param {string} [o.mode] multi-call's mode in the Flex configuration: standby, forward or off
  * @param {number} [o.latencyMs] delay added to every Twilio REST request (EventBridge and the hard-coded hosts)
- * @param {boolean} [o.plugin] serve multi-call in Flex's plugin list (default: when dist/ has it)
+ * @param {boolean|string} [o.plugin] serve multi-call in Flex's plugin list (default: when dist/ has it), or
+ *   list the plugin at this URL instead (benchmark 2b's empty plugin)
  * @param {number} [o.tokenTtl] lifetime of the tokens Flex gets, in seconds
  * @param {object} [o.uiExtra] additions to the Configuration's ui_attributes: {multiCall, voice, top} (tests of odd configurations)
  * @returns {Promise<{url, port, gateway, taskrouter, settings, close}>}
@@ -71,7 +72,12 @@ export async function startSandbox({ port = 8080, host = '127.0.0.1', quiet = tr
   const ctx = {
     get tokenTtl() { return settings.tokenTtl; },
     uiAttributes: () => uiAttributes(origin, settings.mode, settings.uiExtra),
-    plugins: () => (settings.plugin ? [{ name: 'plugin-multi-call', version: '0.1.0', src: `${origin}/plugin/plugin-multi-call.js`, phase: 3 }] : []),
+    plugins: () => {
+      if (typeof settings.plugin === 'string') {
+        return [{ name: path.basename(new URL(settings.plugin).pathname, '.js') || 'plugin', version: '0.1.0', src: settings.plugin, phase: 3 }];
+      }
+      return settings.plugin ? [{ name: 'plugin-multi-call', version: '0.1.0', src: `${origin}/plugin/plugin-multi-call.js`, phase: 3 }] : [];
+    },
     worker: (identity) => [...gateway.world.workers.values()].find((w) => w.identity === identity),
     onRefresh: () => { settings.refreshes++; },
   };
@@ -125,6 +131,9 @@ export async function startSandbox({ port = 8080, host = '127.0.0.1', quiet = tr
       if (req.method === 'POST') {
         const next = JSON.parse(body.toString('utf8') || '{}');
         if (next.mode !== undefined && !MODES[next.mode]) return json({ message: `unknown mode ${next.mode}; one of ${Object.keys(MODES).join(', ')}` }, 400);
+        if (next.plugin !== undefined && typeof next.plugin !== 'boolean' && !(typeof next.plugin === 'string' && URL.canParse(next.plugin) && /^https?:$/.test(new URL(next.plugin).protocol))) {
+          return json({ message: `plugin must be true, false or a plugin's http(s) URL, not ${JSON.stringify(next.plugin)}` }, 400);
+        }
         Object.assign(settings, next);
       }
       return json({ mode: settings.mode, modes: Object.keys(MODES), latencyMs: settings.latencyMs, plugin: settings.plugin });

@@ -1,7 +1,9 @@
 // The sandbox's Service Worker: real Flex calls Twilio hosts that no option
 // can change (flex-api, flex, iam, status, assets, sounds). Every
-// cross-origin request is answered by this server instead, at
-// /__twilio/<host><path>; EventBridge REST keeps its own path.
+// cross-origin request to another host is answered by this server instead,
+// at /__twilio/<host><path>; EventBridge REST keeps its own path. Requests to
+// this machine on another port (a plugin served from an origin of its own,
+// as Twilio serves plugins) go out as they are.
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (e) => e.waitUntil(self.clients.claim()));
 
@@ -9,7 +11,7 @@ const DROP = new Set(['host', 'origin', 'referer', 'cookie', 'content-length']);
 
 self.addEventListener('fetch', (e) => {
   const u = new URL(e.request.url);
-  if (u.origin === self.location.origin) return;
+  if (u.origin === self.location.origin || u.hostname === self.location.hostname) return;
   e.respondWith((async () => {
     const r = e.request;
     const headers = new Headers({ 'x-via-sw': '1' });
