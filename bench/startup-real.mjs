@@ -145,6 +145,9 @@ export async function startupInRealFlex({ loads = 20 } = {}) {
   return {
     loads,
     without: stats(runs.without.map(ready)),
+    // Each round's four loads run back to back: multi-call's load against the
+    // other three of its own round cancels the machine's slower drifts.
+    paired: Object.fromEntries(['sized', 'empty', 'without'].map((arm) => [arm, stats(runs.with.map((r, i) => ready(r) - ready(runs[arm][i])))])),
     empty: stats(runs.empty.map(ready)),
     sized: stats(runs.sized.map(ready)),
     with: stats(runs.with.map(ready)),
@@ -195,6 +198,14 @@ export function renderStartupReal(sr) {
   if (sr.empty && sr.sized) {
     L.push(`Against the empty plugin: ${ms(sr.with.median - sr.empty.median)}; against the empty plugin of the same size: ${ms(sr.with.median - sr.sized.median)}`,
       '(what multi-call\'s code itself costs Flex\'s start-up, beyond one more script of its size).');
+  }
+  if (sr.paired) {
+    L.push('', 'Paired by round (a round\'s four loads run back to back, so the machine\'s slower drifts cancel): multi-call\'s load less the other',
+      'arm\'s load of the same round.', '', '| multi-call less | median | p10 | p90 |', '| --- | ---: | ---: | ---: |');
+    for (const [arm, name] of [['sized', 'the empty plugin of its size'], ['empty', 'the empty plugin'], ['without', 'no plugin']]) {
+      const x = sr.paired[arm];
+      L.push(`| ${name} | ${ms(x.median)} | ${ms(x.p10)} | ${ms(x.p90)} |`);
+    }
   }
   L.push('');
   L.push('Where multi-call\'s own time goes, in the loads with it: its User Timing marks (`multi-call:evaluated`, `rendered`, `idle`, `unpacked`,',

@@ -112,6 +112,9 @@ function shortenBoundaryNames(wasmPath, gluePath) {
     const pattern = new RegExp(`\\bwasm\\.${literal(exp.name)}(?![\\w$])`, 'g');
     if (pattern.test(glue)) swap(pattern, `wasm.${after.exports[i].name}`, `the export ${exp.name}`, false);
   });
+  const exported = new Set(after.exports.map((e) => e.name));
+  const stale = new Set([...glue.matchAll(/\bwasm\.([\w$]+)/g)].map((m) => m[1]).filter((name) => !exported.has(name)));
+  if (stale.size) throw new Error(`wasm-bindgen's glue reads exports the wasm no longer has (${[...stale].join(', ')}): update scripts/build.mjs`);
   writeFileSync(gluePath, glue, 'utf8');
 }
 
