@@ -189,9 +189,9 @@ if (want('listeners')) {
 }
 
 if (want('switching')) {
-  step('7. switching in real Flex: un-hold click to the customer hearing the agent, others silent (0 and 150 ms per request)');
+  step(`7. switching in real Flex: un-hold click to the customer hearing the agent, others silent (0 and 150 ms per request; ${quick ? 1 : 3} runs)`);
   try {
-    results.switching = await switching({ rounds: quick ? 3 : 10 });
+    results.switching = await switching({ rounds: quick ? 3 : 10, runs: quick ? 1 : 3 });
   } catch (e) {
     console.error(`# bench: switching in real Flex failed: ${e.message}`);
     results.switching = { error: e.message.split('\n')[0] };

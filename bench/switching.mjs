@@ -30,106 +30,135 @@ export const CONFIGS = [0, 150].flatMap((latencyMs) => [
 /** A configuration's name in reports. */
 export const configName = (x) => (x.mode === 'off' ? `stock Flex, one call${x.mutedWhileHeld ? ', muted while held' : ''}` : `multi-call, ${x.mode}, ${x.selectFirst ? 'selected task' : "another task's card"}`);
 
-/** `rounds` un-holds per configuration. */
-export async function switching({ rounds = 6, configs = CONFIGS } = {}) {
+const FIELDS = ['heard', 'silent', 'switched', 'sent', 'applied'];
+// The agent's fake microphone pauses this long between syllables (the tests'
+// pause 40–160 ms): a click landing in a pause counts the pause as switching
+// time, and long pauses moved one run's medians by tens of milliseconds.
+const SPEECH_PAUSE_MS = [10, 30];
+
+/**
+ * `rounds` un-holds per configuration in each of `runs` runs. A run opens
+ * every configuration's Flex page afresh, in turn (every other run in the
+ * reverse order); the rounds of all runs are pooled, and each run's own
+ * median is kept too, since one run's figures move with the machine.
+ */
+export async function switching({ rounds = 6, runs = 1, configs = CONFIGS } = {}) {
+  const pooled = configs.map(() => ({ samples: Object.fromEntries(FIELDS.map((k) => [k, []])), misses: [], runMedians: { heard: [], sent: [] } }));
+  for (let run = 0; run < runs; run++) {
+    const order = [...configs.keys()];
+    if (run % 2) order.reverse();
+    for (const i of order) {
+      const p = pooled[i];
+      const from = Object.fromEntries(FIELDS.map((k) => [k, p.samples[k].length]));
+      const misses = await switchingRun(configs[i], rounds, p.samples);
+      p.misses.push(...misses.map((m) => (runs > 1 ? `run ${run + 1}, ${m}` : m)));
+      for (const k of ['heard', 'sent']) p.runMedians[k].push(stats(p.samples[k].slice(from[k])).median ?? NaN);
+    }
+  }
+  return {
+    runs,
+    configs: configs.map((config, i) => {
+      const { mode, latencyMs, selectFirst = false, mutedWhileHeld = false } = config;
+      const { samples, misses, runMedians } = pooled[i];
+      for (const k of FIELDS) if (!samples[k].length) samples[k].push(NaN); // stats() of nothing
+      return { mode, latencyMs, selectFirst, mutedWhileHeld, rounds: samples.heard.filter(Number.isFinite).length, runs, misses, runMedians,
+        ...Object.fromEntries(FIELDS.map((k) => [k, stats(samples[k])])) };
+    }),
+  };
+}
+
+/** One configuration's Flex page, `rounds` un-holds timed into `samples`; returns the rounds left out. */
+async function switchingRun(config, rounds, samples) {
   const { openFlex, inbound, transferred, taskCard, until, customerHeld, aliceTask, AUDIBLE, SILENT } = await import('../tests/real-flex/harness.mjs');
-  const out = [];
-  for (const config of configs) {
-    const { mode, latencyMs, selectFirst = false, mutedWhileHeld = false } = config;
-    const label = `${configName(config)} at ${latencyMs} ms`;
-    const s = await openFlex({ mode, latencyMs });
-    const samples = { heard: [], silent: [], switched: [], sent: [], applied: [] };
-    const misses = [];
-    let appliedAt = null;
-    const hold = s.world.hold.bind(s.world);
-    s.world.hold = (task, target, on) => {
-      if (!on && appliedAt === null) appliedAt = Date.now();
-      return hold(task, target, on);
-    };
-    try {
-      await s.flex.evaluate(() => {
-        document.addEventListener('click', () => {
-          window.lastClickAt = performance.timeOrigin + performance.now();
-          window.unholdSentAt = null;
-          if (window.unmuteAtClick) window.unmuteAtClick.mute(false); // mutedWhileHeld's un-mute, as multi-call's listener does
-          window.unmuteAtClick = null;
-        }, true);
-        const send = XMLHttpRequest.prototype.send;
-        XMLHttpRequest.prototype.send = function (body) {
-          if (window.unholdSentAt === null && typeof body === 'string' && body.includes('"Hold":false')) window.unholdSentAt = performance.timeOrigin + performance.now();
-          return send.call(this, body);
-        };
-      });
-      const calls = [await inbound(s, 'Ada')];
-      if (mode !== 'off') calls.push(await transferred(s, 'Ben'));
-      const name = (c) => (c === calls[0] ? 'Ada' : 'Ben');
-      const held = () => calls.find((c) => customerHeld(s, c.callSid));
-      for (let r = 0; r < rounds; r++) {
-        await s.closeBanner();
-        if (mode === 'off') {
-          // Stock Flex has one call: hold it first (not timed).
-          await taskCard(s, 'Ada').locator('[data-testid="hold-task"]').click();
-          await until(() => customerHeld(s, calls[0].callSid), { what: 'Ada held' });
-          if (mutedWhileHeld) {
-            await s.flex.evaluate(() => {
-              const call = window.Twilio.Flex.Manager.getInstance().store.getState().flex.phone.activeCall;
-              call.mute(true);
-              window.unmuteAtClick = call;
-            });
-          }
-          await new Promise((res) => setTimeout(res, 800));
+  const { mode, latencyMs, selectFirst = false, mutedWhileHeld = false } = config;
+  const label = `${configName(config)} at ${latencyMs} ms`;
+  const s = await openFlex({ mode, latencyMs, speechPauseMs: SPEECH_PAUSE_MS });
+  const misses = [];
+  let appliedAt = null;
+  const hold = s.world.hold.bind(s.world);
+  s.world.hold = (task, target, on) => {
+    if (!on && appliedAt === null) appliedAt = Date.now();
+    return hold(task, target, on);
+  };
+  try {
+    await s.flex.evaluate(() => {
+      document.addEventListener('click', () => {
+        window.lastClickAt = performance.timeOrigin + performance.now();
+        window.unholdSentAt = null;
+        if (window.unmuteAtClick) window.unmuteAtClick.mute(false); // mutedWhileHeld's un-mute, as multi-call's listener does
+        window.unmuteAtClick = null;
+      }, true);
+      const send = XMLHttpRequest.prototype.send;
+      XMLHttpRequest.prototype.send = function (body) {
+        if (window.unholdSentAt === null && typeof body === 'string' && body.includes('"Hold":false')) window.unholdSentAt = performance.timeOrigin + performance.now();
+        return send.call(this, body);
+      };
+    });
+    const calls = [await inbound(s, 'Ada')];
+    if (mode !== 'off') calls.push(await transferred(s, 'Ben'));
+    const name = (c) => (c === calls[0] ? 'Ada' : 'Ben');
+    const held = () => calls.find((c) => customerHeld(s, c.callSid));
+    for (let r = 0; r < rounds; r++) {
+      await s.closeBanner();
+      if (mode === 'off') {
+        // Stock Flex has one call: hold it first (not timed).
+        await taskCard(s, 'Ada').locator('[data-testid="hold-task"]').click();
+        await until(() => customerHeld(s, calls[0].callSid), { what: 'Ada held' });
+        if (mutedWhileHeld) {
+          await s.flex.evaluate(() => {
+            const call = window.Twilio.Flex.Manager.getInstance().store.getState().flex.phone.activeCall;
+            call.mute(true);
+            window.unmuteAtClick = call;
+          });
         }
-        const target = held();
-        if (!target) {
-          misses.push(`round ${r + 1}: no call was held any more (every customer un-held); rounds stopped. Flex: ${JSON.stringify(await s.state().then((st) => ({ selected: st.selected, active: st.activeCall })))}; ${s.pluginLines().slice(-6).join(' | ')}`);
-          console.error(`switching, ${label}: ${misses.at(-1)}`);
-          break;
-        }
-        const others = calls.filter((c) => c !== target).map((c) => c.callSid);
-        if (selectFirst) {
-          // As a person does: click the card's corner (not its buttons), then look at the task a moment.
-          const reservation = aliceTask(s, target.callSid).reservationSid;
-          await taskCard(s, name(target)).click({ position: { x: 8, y: 8 } });
-          await until(async () => (await s.state()).selected === reservation, { what: `${name(target)}'s task selected` });
-          await new Promise((res) => setTimeout(res, 800));
-        }
-        // As a person does: click once Flex's card offers to un-hold (Flex learns of holds from the conference's events).
-        const button = taskCard(s, name(target)).locator('[data-testid="hold-task"]');
-        await until(async () => /^Unhold/.test((await button.getAttribute('aria-label')) || ''), { what: `Flex's card offering to un-hold ${name(target)}` });
-        const watching = s.customer.evaluate((o) => window.customerPanel.watchSwitch(o),
-          { target: target.callSid, others, audible: AUDIBLE, silent: SILENT });
-        await new Promise((res) => setTimeout(res, 100)); // the watcher's first reading
-        appliedAt = null;
-        await button.click();
-        const w = await watching;
-        const { clickAt, sentAt } = await s.flex.evaluate(() => ({ clickAt: window.lastClickAt, sentAt: window.unholdSentAt }));
-        if (sentAt !== null) samples.sent.push(sentAt - clickAt);
-        if (appliedAt !== null) samples.applied.push(appliedAt - clickAt);
-        if (w.heardAt === null) {
-          // Reported, not thrown: a customer who never hears the agent after an un-hold is a finding.
-          misses.push(`round ${r + 1}: ${name(target)}'s customer did not hear the agent within 6 s of the click`);
-          console.error(`switching, ${label}: ${misses.at(-1)}`);
-          await until(() => !customerHeld(s, target.callSid), { what: 'the un-hold settled' });
-          continue;
-        }
-        const heard = w.heardAt - clickAt;
-        const silent = Math.max(0, ...Object.values(w.lastLoud).map((t) => (t === null ? 0 : t - clickAt)));
-        samples.heard.push(heard);
-        samples.silent.push(silent);
-        samples.switched.push(Math.max(heard, silent));
-        await until(() => !customerHeld(s, target.callSid), { what: 'the un-hold settled' });
         await new Promise((res) => setTimeout(res, 800));
       }
-    } finally {
-      await s.close();
+      const target = held();
+      if (!target) {
+        misses.push(`round ${r + 1}: no call was held any more (every customer un-held); rounds stopped. Flex: ${JSON.stringify(await s.state().then((st) => ({ selected: st.selected, active: st.activeCall })))}; ${s.pluginLines().slice(-6).join(' | ')}`);
+        console.error(`switching, ${label}: ${misses.at(-1)}`);
+        break;
+      }
+      const others = calls.filter((c) => c !== target).map((c) => c.callSid);
+      if (selectFirst) {
+        // As a person does: click the card's corner (not its buttons), then look at the task a moment.
+        const reservation = aliceTask(s, target.callSid).reservationSid;
+        await taskCard(s, name(target)).click({ position: { x: 8, y: 8 } });
+        await until(async () => (await s.state()).selected === reservation, { what: `${name(target)}'s task selected` });
+        await new Promise((res) => setTimeout(res, 800));
+      }
+      // As a person does: click once Flex's card offers to un-hold (Flex learns of holds from the conference's events).
+      const button = taskCard(s, name(target)).locator('[data-testid="hold-task"]');
+      await until(async () => /^Unhold/.test((await button.getAttribute('aria-label')) || ''), { what: `Flex's card offering to un-hold ${name(target)}` });
+      const watching = s.customer.evaluate((o) => window.customerPanel.watchSwitch(o),
+        { target: target.callSid, others, audible: AUDIBLE, silent: SILENT });
+      await new Promise((res) => setTimeout(res, 100)); // the watcher's first reading
+      appliedAt = null;
+      await button.click();
+      const w = await watching;
+      const { clickAt, sentAt } = await s.flex.evaluate(() => ({ clickAt: window.lastClickAt, sentAt: window.unholdSentAt }));
+      if (sentAt !== null) samples.sent.push(sentAt - clickAt);
+      if (appliedAt !== null) samples.applied.push(appliedAt - clickAt);
+      if (w.heardAt === null) {
+        // Reported, not thrown: a customer who never hears the agent after an un-hold is a finding.
+        misses.push(`round ${r + 1}: ${name(target)}'s customer did not hear the agent within 6 s of the click`);
+        console.error(`switching, ${label}: ${misses.at(-1)}`);
+        await until(() => !customerHeld(s, target.callSid), { what: 'the un-hold settled' });
+        continue;
+      }
+      const heard = w.heardAt - clickAt;
+      const silent = Math.max(0, ...Object.values(w.lastLoud).map((t) => (t === null ? 0 : t - clickAt)));
+      samples.heard.push(heard);
+      samples.silent.push(silent);
+      samples.switched.push(Math.max(heard, silent));
+      await until(() => !customerHeld(s, target.callSid), { what: 'the un-hold settled' });
+      await new Promise((res) => setTimeout(res, 800));
     }
-    for (const k of Object.keys(samples)) if (!samples[k].length) samples[k].push(NaN); // stats() of nothing
-    const row = { mode, latencyMs, selectFirst, mutedWhileHeld, rounds, misses, heard: stats(samples.heard), silent: stats(samples.silent), switched: stats(samples.switched),
-      sent: stats(samples.sent), applied: stats(samples.applied) };
-    console.error(`switching, ${label}: heard ${row.heard.median?.toFixed(0)} ms, others silent ${row.silent.median?.toFixed(0)} ms (medians)`);
-    out.push(row);
+  } finally {
+    await s.close();
   }
-  return { configs: out };
+  console.error(`switching, ${label}: heard ${stats(samples.heard).median?.toFixed(0)} ms, others silent ${stats(samples.silent).median?.toFixed(0)} ms (medians so far)`);
+  return misses;
 }
 
 /** BENCHMARKS.md's section for this benchmark (lines). */
@@ -149,19 +178,26 @@ export function renderSwitching(sw) {
     'sender stops sending while muted, and the receiver resynchronises) is measured without multi-call. From the click (a capture listener in the Flex page) to **heard**: the first 20 ms window in which',
     'that customer receives the agent above the tests\' audible level, and to **others silent**: the last window in which any other',
     'customer still received the agent above the silent level (0 when none did after the click). The fake microphone plays',
-    'syllables with 40–160 ms pauses, so "heard" can include one pause. Times in epoch ms in both pages (one machine, one clock).',
+    `syllables with ${SPEECH_PAUSE_MS[0]}–${SPEECH_PAUSE_MS[1]} ms pauses (the tests' microphone: 40–160 ms), so "heard" can include one short pause. Times in epoch ms in both pages (one machine, one clock).`,
     'multi-call mutes the other calls within the click (under a millisecond after it); what an other customer still receives after',
     'that is audio already sent and in its receiver\'s jitter buffer, until that customer\'s hold mutes it (a held customer counts',
     'as silent), so "others silent" grows with the hold request\'s latency up to that buffer\'s length.', '');
   L.push('Where the time goes: **request sent**, from the click to Flex\'s un-hold request leaving the page (an `XMLHttpRequest` whose body',
     'un-holds a customer; the browser\'s share: Flex\'s action, multi-call\'s listener, what both render), and **applied**, to the local',
     'Twilio un-holding that customer (the request\'s latency after it). What remains to **heard** is the audio reaching the customer.', '');
-  L.push('| configuration | heard: median (min – max) | others silent: median (min – max) | switched (the later of the two): median | request sent: median (min – max) | applied: median |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |');
+  const runs = sw.runs || 1;
+  if (runs > 1) {
+    L.push(`${runs} runs: each opens every configuration's Flex page afresh, in turn (every other run in the reverse order), for`,
+      `${sw.configs[0] ? Math.round(sw.configs[0].rounds / runs) : '–'} rounds. The medians below pool every run's rounds; one run's own medians move with the machine by tens of`,
+      'milliseconds, so each run\'s median is shown too, and the comparison with stock Flex is also made run by run.', '');
+  }
+  const perRun = (x, k) => (x.runMedians && runs > 1 ? ` | ${x.runMedians[k].map((v) => (Number.isFinite(v) ? v.toFixed(0) : '–')).join(' / ')}` : '');
+  L.push(`| configuration | heard: median (min – max)${runs > 1 ? ' | heard: each run\'s median, ms' : ''} | others silent: median (min – max) | switched (the later of the two): median | request sent: median (min – max) | applied: median |`,
+    `| --- | ---: |${runs > 1 ? ' ---: |' : ''} ---: | ---: | ---: | ---: |`);
   for (const x of sw.configs) {
     const name = `${configName(x)}, ${x.latencyMs} ms per request`;
     const sent = x.sent ? `${ms(x.sent.median)} (${ms(x.sent.min)} – ${ms(x.sent.max)})` : '–';
-    L.push(`| ${name} | ${ms(x.heard.median)} (${ms(x.heard.min)} – ${ms(x.heard.max)}) | ${ms(x.silent.median)} (${ms(x.silent.min)} – ${ms(x.silent.max)}) | ${ms(x.switched.median)} | ${sent} | ${x.applied ? ms(x.applied.median) : '–'} |`);
+    L.push(`| ${name} | ${ms(x.heard.median)} (${ms(x.heard.min)} – ${ms(x.heard.max)})${perRun(x, 'heard')} | ${ms(x.silent.median)} (${ms(x.silent.min)} – ${ms(x.silent.max)}) | ${ms(x.switched.median)} | ${sent} | ${x.applied ? ms(x.applied.median) : '–'} |`);
   }
   const find = (o) => sw.configs.find((x) => Object.entries(o).every(([k, v]) => (x[k] ?? false) === v));
   const extras = [];
@@ -169,15 +205,21 @@ export function renderSwitching(sw) {
     const stock = find({ mode: 'off', latencyMs, mutedWhileHeld: false });
     const muted = find({ mode: 'off', latencyMs, mutedWhileHeld: true });
     for (const x of sw.configs.filter((c) => c.latencyMs === latencyMs && c.mode !== 'off')) {
-      const over = (base, k) => (base && Number.isFinite(base[k].median) ? `${Math.round(x[k].median - base[k].median) >= 0 ? '+' : ''}${ms(x[k].median - base[k].median)}` : '–');
-      extras.push(`| ${configName(x)}, ${latencyMs} ms per request | ${over(stock, 'heard')} | ${over(muted, 'heard')} | ${over(stock, 'sent')} |`);
+      const signed = (d) => `${Math.round(d) >= 0 ? '+' : ''}${ms(d)}`;
+      const over = (base, k) => (base && Number.isFinite(base[k].median) ? signed(x[k].median - base[k].median) : '–');
+      // Run by run: this configuration's median less stock Flex's in the same run.
+      const byRun = (base) => (base && base.runMedians ? ` | ${x.runMedians.heard.map((v, i) => {
+        const d = v - base.runMedians.heard[i];
+        return Number.isFinite(d) ? `${d >= 0 ? '+' : ''}${d.toFixed(0)}` : '–';
+      }).join(' / ')}` : ' | –');
+      extras.push(`| ${configName(x)}, ${latencyMs} ms per request | ${over(stock, 'heard')} | ${over(muted, 'heard')}${runs > 1 ? byRun(stock) : ''} | ${over(stock, 'sent')} |`);
     }
   }
   if (extras.length) {
     L.push('', 'Medians over stock Flex at the same latency: over its plain un-hold, and over the control with its call muted while held',
       '(the same un-mute at the click as multi-call). The request-sent column is the browser\'s share only.', '',
-      '| multi-call configuration | heard, over stock Flex | heard, over stock Flex muted while held | request sent, over stock Flex |',
-      '| --- | ---: | ---: | ---: |', ...extras);
+      `| multi-call configuration | heard, over stock Flex | heard, over stock Flex muted while held${runs > 1 ? ' | heard over stock Flex, run by run, ms' : ''} | request sent, over stock Flex |`,
+      `| --- | ---: | ---: |${runs > 1 ? ' ---: |' : ''} ---: |`, ...extras);
   }
   const misses = sw.configs.flatMap((x) => (x.misses || []).map((m) => `${configName(x)} at ${x.latencyMs} ms, ${m}`));
   L.push('', misses.length ? `Rounds left out: ${misses.join('; ')}.` : 'In every round the customer heard the agent.');

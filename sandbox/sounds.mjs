@@ -54,10 +54,11 @@ export function sdkSounds() {
 
 /**
  * A speech-like fake microphone: voiced "syllables" (a gliding pitch with
- * harmonics and a little breath noise) separated by short pauses. Chromium
- * loops the file. A steady sine would be removed by noise suppression.
+ * harmonics and a little breath noise) separated by short pauses (`pauseMs`,
+ * the shortest and longest). Chromium loops the file. A steady sine would be
+ * removed by noise suppression.
  */
-export function speechWav(seconds = 8, seed = 7) {
+export function speechWav(seconds = 8, seed = 7, { pauseMs = [40, 160] } = {}) {
   let state = seed;
   const rand = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   const n = Math.round(seconds * RATE);
@@ -65,7 +66,7 @@ export function speechWav(seconds = 8, seed = 7) {
   let i = 0;
   while (i < n) {
     const len = Math.round((0.12 + rand() * 0.25) * RATE);
-    const pause = Math.round((0.04 + rand() * 0.12) * RATE);
+    const pause = Math.round(((pauseMs[0] + rand() * (pauseMs[1] - pauseMs[0])) / 1000) * RATE);
     const f0 = 110 + rand() * 120;
     const glide = (rand() - 0.5) * 60;
     let phase = 0;

@@ -126,13 +126,15 @@ function readFlex() {
 /**
  * The local Twilio, Chromium, the customer panel and the real Flex desktop.
  * `initScripts` (Playwright's `{ path }` or `{ content }`) run in every page before its own scripts (the benchmarks' instruments).
- * @param {{mode?: string, latencyMs?: number, plugin?: boolean, initScripts?: object[]}} opts
+ * `speechPauseMs` sets the fake microphone's pauses between syllables (the shortest and longest).
+ * @param {{mode?: string, latencyMs?: number, plugin?: boolean, initScripts?: object[], speechPauseMs?: number[]}} opts
  */
 export async function openFlex(opts = {}) {
-  const sandbox = await startSandbox({ port: 0, ...opts });
+  const { speechPauseMs, ...sandboxOpts } = opts;
+  const sandbox = await startSandbox({ port: 0, ...sandboxOpts });
   const dir = mkdtempSync(path.join(tmpdir(), 'mc-flex-'));
   const mic = path.join(dir, 'speech.wav');
-  writeFileSync(mic, speechWav());
+  writeFileSync(mic, speechWav(8, 7, speechPauseMs ? { pauseMs: speechPauseMs } : {}));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: [
