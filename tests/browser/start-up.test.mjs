@@ -39,13 +39,14 @@ test('Flex renders its desktop 400 ms after init: multi-call hooks nothing befor
   } finally { await h.close(); }
 });
 
-test('Flex never names an active view: multi-call starts 5 s after init all the same and takes two calls', { skip, timeout: 20000 }, async () => {
+test('Flex never names an active view: multi-call starts 5 s after init all the same and takes two calls', { skip, timeout: 30000 }, async () => {
   const h = await openFlex(browser, srv.origin, { config: uiAttributes('forward'), renderAfterMs: null });
   try {
     const t = await times(h);
     assert.equal(t.rendered, undefined, 'the double rendered although told not to');
     assert.ok(t.seenRendered - t.initResolved >= 4900, `multi-call did not wait for Flex's render: ${JSON.stringify(t)}`);
-    assert.ok(t.started - t.initResolved < 7000, `multi-call waited far past its 5 s: ${JSON.stringify(t)}`);
+    // 5 s, then the page's next idle moment (at most 2 s later), then the start itself.
+    assert.ok(t.started - t.initResolved < 8500, `multi-call waited far past its 5 s: ${JSON.stringify(t)}`);
     const { a, b, errors } = await twoCalls(h);
     assert.ok(a && b, `two calls not taken: ${errors}`);
     checkStep(assert, await h.snap(), 'two calls without a render');
