@@ -68,8 +68,9 @@ const sizedEmptyPlugin = (bundle) => {
 };
 
 /**
- * Serves both plugins from one origin of their own, as Twilio serves plugins
- * from an origin other than Flex's, with the sandbox's headers (no-store).
+ * Serves multi-call and the two empty plugins from one origin of their own,
+ * as Twilio serves plugins from an origin other than Flex's, with the
+ * sandbox's headers (no-store).
  */
 async function pluginServer() {
   const bundle = readFileSync(new URL('../dist/plugin-multi-call.js', import.meta.url));
@@ -122,7 +123,7 @@ export async function startupInRealFlex({ loads = 20 } = {}) {
         if (name === 'with') await page.waitForFunction(() => window.startupMarks.marks.started, null, { timeout: 15000 }).catch(() => {});
         const m = await page.evaluate(readMarks);
         await page.close();
-        if (m.state !== 'ready') throw new Error(`Flex did not start (${name} multi-call): ${m.error}`);
+        if (m.state !== 'ready') throw new Error(`Flex did not start (plugin list: ${name}): ${m.error}`);
         if (m.listEnd === null) throw new Error('no resource timing for Flex\'s plugin list');
         if (name === 'with' && !(m.initEnd > 0)) throw new Error('multi-call\'s init was not seen: is dist/plugin-multi-call.js built?');
         if (name === 'with' && !m.marks.started) throw new Error('multi-call did not start within 15 s of Flex being ready');
