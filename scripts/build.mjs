@@ -56,6 +56,9 @@ writeFileSync(gluePath, glue.replace(DECODE, `${DECODE}    if (bytes.length <= 6
         if (i === bytes.length) return String.fromCharCode.apply(null, bytes);
     }
 `), 'utf8');
+// The wasm features rustc's wasm32 target emits, for every binaryen pass.
+const WASM_FEATURES = ['--enable-bulk-memory', '--enable-reference-types', '--enable-multivalue',
+  '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals'];
 run(join(root, 'node_modules', '.bin', 'wasm-opt'), [
   '-Oz', '--strip-debug', '--strip-producers',
   // Single-caller functions stay functions unless tiny: gzip finds the
@@ -65,8 +68,7 @@ run(join(root, 'node_modules', '.bin', 'wasm-opt'), [
   // 1 KB is touched only by a stack already overflowing: binaryen may then
   // fold constant offsets into loads and stores (about 50 bytes gzipped).
   '--low-memory-unused',
-  '--enable-bulk-memory', '--enable-reference-types', '--enable-multivalue',
-  '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals',
+  ...WASM_FEATURES,
   join(out, 'multi_call_bg.wasm'), '-o', join(out, 'multi_call_bg.wasm'),
 ]);
 shortenBoundaryNames(join(out, 'multi_call_bg.wasm'), gluePath);
@@ -88,8 +90,7 @@ function shortenBoundaryNames(wasmPath, gluePath) {
   };
   const before = names();
   run(join(root, 'node_modules', '.bin', 'wasm-opt'), ['--minify-imports-and-exports-and-modules',
-    '--enable-bulk-memory', '--enable-reference-types', '--enable-multivalue',
-    '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', wasmPath, '-o', wasmPath]);
+    ...WASM_FEATURES, wasmPath, '-o', wasmPath]);
   const after = names();
   const paired = (a, b) => a.length === b.length && a.every((x, i) => x.kind === b[i].kind);
   if (!paired(before.imports, after.imports) || !paired(before.exports, after.exports)) {

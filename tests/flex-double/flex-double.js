@@ -873,6 +873,8 @@
 
     // ---------------- Actions
     const actionEmitter = new Emitter();
+    /** Every listener on Flex's actions, all names together. */
+    const actionListenerCount = () => Array.from(actionEmitter._events.values()).reduce((n, l) => n + l.length, 0);
     const inFlight = new Set();
     const impls = new Map();
     const Actions = {
@@ -1157,7 +1159,7 @@
           if (typeof opts.renderAfterMs === 'number') {
             setTimeout(() => {
               double.renderedAt = performance.now();
-              double.actionListenersAtRender = Array.from(actionEmitter._events.values()).reduce((n, l) => n + l.length, 0);
+              double.actionListenersAtRender = actionListenerCount();
               store.dispatch({ type: 'DOUBLE_DESKTOP_RENDERED' });
             }, opts.renderAfterMs);
           }
@@ -1386,7 +1388,7 @@
           beforeUnholdCall: actionEmitter.listenerCount('beforeUnholdCall'),
           beforeUnholdParticipant: actionEmitter.listenerCount('beforeUnholdParticipant'),
           beforeMonitorCall: actionEmitter.listenerCount('beforeMonitorCall'),
-          allActions: Array.from(actionEmitter._events.values()).reduce((n, l) => n + l.length, 0),
+          allActions: actionListenerCount(),
           beforeAddNotification: notifEmitter.listenerCount('beforeAddNotification'),
           tokenUpdated: events.listenerCount('tokenUpdated'),
           flexDeviceIncoming: voiceClient ? voiceClient.listenerCount('incoming') : 0,
