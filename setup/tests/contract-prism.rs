@@ -54,6 +54,10 @@ struct Prism {
     child: Child,
     base: String,
     log: PathBuf,
+    /// Description copies made for this Prism, removed once it has stopped:
+    /// Prism watches its description and restarts, resetting open
+    /// connections, when the file changes, so a copy must outlive it.
+    copies: Vec<PathBuf>,
 }
 
 /// A loopback port that was free a moment ago.
@@ -108,6 +112,7 @@ impl Prism {
             child,
             base: format!("http://127.0.0.1:{port}"),
             log,
+            copies: Vec::new(),
         };
         let deadline = Instant::now() + Duration::from_secs(90);
         // Its own "listening" line, not just an open port: whoever took the port would answer too.
@@ -129,6 +134,12 @@ impl Prism {
 
     fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Hands this Prism the description copy it serves, to remove after it stops.
+    fn owning(mut self, copy: impl Into<PathBuf>) -> Prism {
+        self.copies.push(copy.into());
+        self
     }
 
     /// Waits until Prism's log stops growing: it is written asynchronously,
@@ -175,6 +186,9 @@ impl Drop for Prism {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_file(&self.log);
+        for copy in &self.copies {
+            let _ = std::fs::remove_file(copy);
+        }
     }
 }
 
@@ -384,9 +398,8 @@ const DEPRECATED_PARAM_SPEC: &str = r#"{
 fn the_violation_check_catches_a_warning_level_request_violation() {
     let spec = std::env::temp_dir().join(format!("multi-call-setup-warning-{}.json", std::process::id()));
     std::fs::write(&spec, DEPRECATED_PARAM_SPEC).unwrap();
-    let prism = Prism::start("warning", &["mock", spec.to_str().unwrap()]);
+    let prism = Prism::start("warning", &["mock", spec.to_str().unwrap()]).owning(&spec);
     let resp = ureq::get(&format!("{}/v1/Things?Old=1", prism.base)).call().unwrap();
-    let _ = std::fs::remove_file(&spec);
     assert_eq!(resp.status().as_u16(), 200, "a warning does not stop the request");
     let v = prism.violations();
     assert!(v.iter().any(|l| l.contains("Violation: request")), "not flagged: {v:?}\n{}", prism.log_text());
@@ -455,11 +468,7 @@ fn start_three(upstream: &str) -> (Prism, Prism, Prism) {
         let a = s.spawn(|| Prism::start("proxy3-taskrouter", &["proxy", &tr, upstream, "--errors"]));
         let b = s.spawn(|| Prism::start("proxy3-flex", &["proxy", &fx, upstream, "--errors"]));
         let c = s.spawn(|| Prism::start("proxy3-serverless", &["proxy", &sl, upstream, "--errors"]));
-        let started = (a.join().unwrap(), b.join().unwrap(), c.join().unwrap());
-        // Prism has read the derived copies by the time it listens.
-        let _ = std::fs::remove_file(&fx);
-        let _ = std::fs::remove_file(&sl);
-        started
+        (a.join().unwrap(), b.join().unwrap().owning(&fx), c.join().unwrap().owning(&sl))
     })
 }
 
@@ -534,8 +543,7 @@ fn deploy_release_and_install_requests_match_the_contract_through_prism() {
 fn the_written_out_form_array_encoding_lets_prism_check_list_items() {
     // A control for `with_form_array_encoding`: a valid list passes, a bad item is caught.
     let spec = with_form_array_encoding("twilio_serverless_v1.json");
-    let prism = Prism::start("arrays", &["mock", &spec]);
-    let _ = std::fs::remove_file(&spec);
+    let prism = Prism::start("arrays", &["mock", &spec]).owning(&spec);
     use base64::Engine;
     let auth = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT}:{TOKEN}")));
     let post = |body: &str| {
@@ -546,7 +554,7 @@ fn the_written_out_form_array_encoding_lets_prism_check_list_items() {
             .http_status_as_error(false)
             .build()
             .send(body)
-            .unwrap()
+            .unwrap_or_else(|e| panic!("{e} from Prism:\n{}", prism.log_text()))
             .status()
             .as_u16()
     };
