@@ -20,15 +20,25 @@ import { stats, ms } from './lib.mjs';
 // Flex only, the control for multi-call's mute): the agent's microphone on
 // the call is muted once it is held and un-muted at the un-hold click, as
 // multi-call does with every held call, so that the time audio takes to
-// resume after an un-mute is measured without multi-call.
-export const CONFIGS = [0, 150].flatMap((latencyMs) => [
-  { mode: 'standby', latencyMs }, { mode: 'standby', latencyMs, selectFirst: true },
-  { mode: 'forward', latencyMs }, { mode: 'forward', latencyMs, selectFirst: true },
-  { mode: 'off', latencyMs }, { mode: 'off', latencyMs, mutedWhileHeld: true },
-]);
+// resume after an un-mute is measured without multi-call. `comfortNoise:
+// false`: the far ends leave comfort noise out of their SDP. Chromium's far
+// ends offer it, and with it negotiated a muted agent's browser sends a
+// comfort-noise frame every ~100 ms instead of voice packets, so an un-mute
+// restarts the far end's jitter buffer; whether Twilio's media servers
+// negotiate it is not known here, so the 0 ms selected-task case runs both ways.
+export const CONFIGS = [
+  ...[0, 150].flatMap((latencyMs) => [
+    { mode: 'standby', latencyMs }, { mode: 'standby', latencyMs, selectFirst: true },
+    { mode: 'forward', latencyMs }, { mode: 'forward', latencyMs, selectFirst: true },
+    { mode: 'off', latencyMs }, { mode: 'off', latencyMs, mutedWhileHeld: true },
+  ]),
+  ...[{ mode: 'standby', selectFirst: true }, { mode: 'forward', selectFirst: true }, { mode: 'off' }, { mode: 'off', mutedWhileHeld: true }]
+    .map((x) => ({ ...x, latencyMs: 0, comfortNoise: false })),
+];
 
 /** A configuration's name in reports. */
-export const configName = (x) => (x.mode === 'off' ? `stock Flex, one call${x.mutedWhileHeld ? ', muted while held' : ''}` : `multi-call, ${x.mode}, ${x.selectFirst ? 'selected task' : "another task's card"}`);
+export const configName = (x) => (x.mode === 'off' ? `stock Flex, one call${x.mutedWhileHeld ? ', muted while held' : ''}` : `multi-call, ${x.mode}, ${x.selectFirst ? 'selected task' : "another task's card"}`) +
+  (x.comfortNoise === false ? ', far ends without comfort noise' : '');
 
 const FIELDS = ['heard', 'silent', 'switched', 'sent', 'applied'];
 // The agent's fake microphone pauses this long between syllables (the tests'
@@ -58,10 +68,10 @@ export async function switching({ rounds = 6, runs = 1, configs = CONFIGS } = {}
   return {
     runs,
     configs: configs.map((config, i) => {
-      const { mode, latencyMs, selectFirst = false, mutedWhileHeld = false } = config;
+      const { mode, latencyMs, selectFirst = false, mutedWhileHeld = false, comfortNoise = true } = config;
       const { samples, misses, runMedians } = pooled[i];
       for (const k of FIELDS) if (!samples[k].length) samples[k].push(NaN); // stats() of nothing
-      return { mode, latencyMs, selectFirst, mutedWhileHeld, rounds: samples.heard.filter(Number.isFinite).length, runs, misses, runMedians,
+      return { mode, latencyMs, selectFirst, mutedWhileHeld, comfortNoise, rounds: samples.heard.filter(Number.isFinite).length, runs, misses, runMedians,
         ...Object.fromEntries(FIELDS.map((k) => [k, stats(samples[k])])) };
     }),
   };
@@ -70,9 +80,9 @@ export async function switching({ rounds = 6, runs = 1, configs = CONFIGS } = {}
 /** One configuration's Flex page, `rounds` un-holds timed into `samples`; returns the rounds left out. */
 async function switchingRun(config, rounds, samples) {
   const { openFlex, inbound, transferred, taskCard, until, customerHeld, aliceTask, AUDIBLE, SILENT } = await import('../tests/real-flex/harness.mjs');
-  const { mode, latencyMs, selectFirst = false, mutedWhileHeld = false } = config;
+  const { mode, latencyMs, selectFirst = false, mutedWhileHeld = false, comfortNoise = true } = config;
   const label = `${configName(config)} at ${latencyMs} ms`;
-  const s = await openFlex({ mode, latencyMs, speechPauseMs: SPEECH_PAUSE_MS });
+  const s = await openFlex({ mode, latencyMs, speechPauseMs: SPEECH_PAUSE_MS, comfortNoise });
   const misses = [];
   let appliedAt = null;
   const hold = s.world.hold.bind(s.world);
@@ -174,8 +184,12 @@ export function renderSwitching(sw) {
     'same click, before its un-hold request leaves), and **selected task**, where the agent selected the held call\'s task first (a',
     'click on the card\'s corner, 800 ms before), the click stock Flex\'s agent makes. multi-call mutes the agent\'s microphone on',
     'every held call and un-mutes it at the un-hold click; **stock Flex, muted while held** is the control for that: its one call is',
-    'muted once held and un-muted by a capture listener at the click, so the time audio takes to resume after an un-mute (the',
-    'sender stops sending while muted, and the receiver resynchronises) is measured without multi-call. From the click (a capture listener in the Flex page) to **heard**: the first 20 ms window in which',
+    'muted once held and un-muted by a capture listener at the click, so the time audio takes to resume after an un-mute is measured',
+    'without multi-call. The far ends are Chromium pages, which offer comfort noise (RFC 3389, `CN/8000`) beside PCMU; with it',
+    'negotiated, a muted agent\'s browser sends a comfort-noise frame about every 100 ms instead of 50 voice packets a second, and on',
+    'the un-mute the far end\'s jitter buffer starts over. Whether Twilio\'s media servers negotiate comfort noise is not known here, so',
+    'the 0 ms selected-task case also runs with **far ends without comfort noise** (`sandbox/public/customer.js` `?cn=off`: the muted',
+    'sender then keeps sending silence at 50 packets a second). From the click (a capture listener in the Flex page) to **heard**: the first 20 ms window in which',
     'that customer receives the agent above the tests\' audible level, and to **others silent**: the last window in which any other',
     'customer still received the agent above the silent level (0 when none did after the click). The fake microphone plays',
     `syllables with ${SPEECH_PAUSE_MS[0]}–${SPEECH_PAUSE_MS[1]} ms pauses (the tests' microphone: 40–160 ms), so "heard" can include one short pause. Times in epoch ms in both pages (one machine, one clock).`,
@@ -199,12 +213,13 @@ export function renderSwitching(sw) {
     const sent = x.sent ? `${ms(x.sent.median)} (${ms(x.sent.min)} – ${ms(x.sent.max)})` : '–';
     L.push(`| ${name} | ${ms(x.heard.median)} (${ms(x.heard.min)} – ${ms(x.heard.max)})${perRun(x, 'heard')} | ${ms(x.silent.median)} (${ms(x.silent.min)} – ${ms(x.silent.max)}) | ${ms(x.switched.median)} | ${sent} | ${x.applied ? ms(x.applied.median) : '–'} |`);
   }
-  const find = (o) => sw.configs.find((x) => Object.entries(o).every(([k, v]) => (x[k] ?? false) === v));
+  const find = (o) => sw.configs.find((x) => Object.entries(o).every(([k, v]) => (x[k] ?? k === 'comfortNoise') === v));
   const extras = [];
-  for (const latencyMs of [...new Set(sw.configs.map((x) => x.latencyMs))]) {
-    const stock = find({ mode: 'off', latencyMs, mutedWhileHeld: false });
-    const muted = find({ mode: 'off', latencyMs, mutedWhileHeld: true });
-    for (const x of sw.configs.filter((c) => c.latencyMs === latencyMs && c.mode !== 'off')) {
+  const groups = [...new Map(sw.configs.map((x) => [`${x.latencyMs} ${x.comfortNoise ?? true}`, { latencyMs: x.latencyMs, comfortNoise: x.comfortNoise ?? true }])).values()];
+  for (const { latencyMs, comfortNoise } of groups) {
+    const stock = find({ mode: 'off', latencyMs, mutedWhileHeld: false, comfortNoise });
+    const muted = find({ mode: 'off', latencyMs, mutedWhileHeld: true, comfortNoise });
+    for (const x of sw.configs.filter((c) => c.latencyMs === latencyMs && (c.comfortNoise ?? true) === comfortNoise && c.mode !== 'off')) {
       const signed = (d) => `${Math.round(d) >= 0 ? '+' : ''}${ms(d)}`;
       const over = (base, k) => (base && Number.isFinite(base[k].median) ? signed(x[k].median - base[k].median) : '–');
       // Run by run: this configuration's median less stock Flex's in the same run.
@@ -216,7 +231,7 @@ export function renderSwitching(sw) {
     }
   }
   if (extras.length) {
-    L.push('', 'Medians over stock Flex at the same latency: over its plain un-hold, and over the control with its call muted while held',
+    L.push('', 'Medians over stock Flex at the same latency (and far ends alike): over its plain un-hold, and over the control with its call muted while held',
       '(the same un-mute at the click as multi-call). The request-sent column is the browser\'s share only.', '',
       `| multi-call configuration | heard, over stock Flex | heard, over stock Flex muted while held${runs > 1 ? ' | heard over stock Flex, run by run, ms' : ''} | request sent, over stock Flex |`,
       `| --- | ---: | ---: |${runs > 1 ? ' ---: |' : ''} ---: |`, ...extras);

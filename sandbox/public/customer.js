@@ -14,6 +14,12 @@ let mic;
 // this computer's microphone; `?mic=device` uses the browser's capture device
 // instead (the tests' Chromium feeds it a file).
 const useDevice = new URLSearchParams(location.search).get('mic') === 'device';
+// `?cn=off`: the far ends leave comfort noise (RFC 3389, `CN`) out of their
+// offers and answers. Chromium offers it, and with it negotiated beside PCMU
+// a muted or silent agent sends a comfort-noise frame every ~100 ms instead
+// of 50 voice packets a second, so on an un-mute the far end's jitter buffer
+// starts over; the switching benchmark measures both.
+const noComfortNoise = new URLSearchParams(location.search).get('cn') === 'off';
 const audioCtx = new AudioContext();
 // Browsers start audio only after a gesture: the panel's buttons are one.
 document.addEventListener('pointerdown', () => audioCtx.resume());
@@ -53,6 +59,10 @@ async function newPeer(callSid, kind, customerCallSid) {
   const pc = new RTCPeerConnection({ iceServers: [] });
   const track = await micTrack();
   pc.addTrack(track, new MediaStream([track]));
+  if (noComfortNoise) {
+    const codecs = RTCRtpReceiver.getCapabilities('audio').codecs.filter((c) => c.mimeType.toLowerCase() !== 'audio/cn');
+    pc.getTransceivers()[0].setCodecPreferences(codecs);
+  }
   const leg = { pc, kind, customerCallSid, track, audio: null, samples: [] };
   pc.addEventListener('track', (ev) => {
     const stream = ev.streams[0] || new MediaStream([ev.track]);

@@ -127,10 +127,11 @@ function readFlex() {
  * The local Twilio, Chromium, the customer panel and the real Flex desktop.
  * `initScripts` (Playwright's `{ path }` or `{ content }`) run in every page before its own scripts (the benchmarks' instruments).
  * `speechPauseMs` sets the fake microphone's pauses between syllables (the shortest and longest).
- * @param {{mode?: string, latencyMs?: number, plugin?: boolean, initScripts?: object[], speechPauseMs?: number[]}} opts
+ * `comfortNoise: false` has the far ends leave comfort noise out of their SDP (`?cn=off` in sandbox/public/customer.js).
+ * @param {{mode?: string, latencyMs?: number, plugin?: boolean, initScripts?: object[], speechPauseMs?: number[], comfortNoise?: boolean}} opts
  */
 export async function openFlex(opts = {}) {
-  const { speechPauseMs, ...sandboxOpts } = opts;
+  const { speechPauseMs, comfortNoise = true, ...sandboxOpts } = opts;
   const sandbox = await startSandbox({ port: 0, ...sandboxOpts });
   const dir = mkdtempSync(path.join(tmpdir(), 'mc-flex-'));
   const mic = path.join(dir, 'speech.wav');
@@ -160,7 +161,7 @@ export async function openFlex(opts = {}) {
     await page.goto(url);
     return page;
   };
-  const customer = await open(`${sandbox.url}/customer`, 'customer');
+  const customer = await open(`${sandbox.url}/customer${comfortNoise ? '' : '?cn=off'}`, 'customer');
   const flex = await open(`${sandbox.url}/?panel=0`, 'flex');
   const s = { sandbox, browser, context, customer, flex, gateway: sandbox.gateway, world: sandbox.gateway.world, requests };
   s.close = async () => { await browser.close(); await sandbox.close(); rmSync(dir, { recursive: true, force: true }); };
