@@ -86,7 +86,7 @@ export function renderMemory(mem) {
     'collection (DevTools protocol `HeapProfiler.collectGarbage`, then `Runtime.getHeapUsage`): the page\'s JavaScript heap (Flex\'s and',
     'the SDKs\' included; the wasm\'s own memory is the browser suite\'s 40,000-call test) and the Voice SDK Devices not destroyed.');
   const stock = mem.stock && !mem.stock.error ? mem.stock : null;
-  L.push(stock ? `The baseline: stock Flex (multi-call off) in a page of its own${stock.alongside ? ' (its own browser and local Twilio, run at the same time)' : ''} takes ${stock.calls === mem.calls ? 'as many calls' : `${stock.calls} calls`}, one at a time, sampled the same way` +
+  L.push(stock ? `The baseline: stock Flex (multi-call off) in a page of its own${stock.sameRun ? ' (its own browser and local Twilio, right after multi-call\'s page in the same run)' : ''} takes ${stock.calls === mem.calls ? 'as many calls' : `${stock.calls} calls`}, one at a time, sampled the same way` +
     `${stock.measuredBy ? ` (${stock.measuredBy})` : ''}.` : 'No stock-Flex baseline in this run.', '');
   L.push('Peer connections: made in the page, not yet garbage-collected (Chromium makes no more than 500 of those), and not closed.', '');
   const peers = (x) => (x?.peers ? `${x.peers.made} / ${x.peers.alive} / ${x.peers.open}` : '–');
