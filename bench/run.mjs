@@ -9,6 +9,7 @@
 //   node bench/run.mjs --check-payload --no-build   the same on the bundle already built (npm test's form)
 //   node bench/run.mjs --only=payload,startup,startup-real,decisions,boundary,listeners,switching,second-call,memory,calls
 //   node bench/run.mjs --only=memory --memory-calls=1000   the memory run at a day's length (about 2 s per call)
+//   node bench/run.mjs --only=switching --switching-runs=2  fewer runs of benchmark 7 (3 by default; about 1.4 min per configuration and run)
 //   node bench/run.mjs --no-build       use the dist/ and target/bindgen/ already built
 //   node bench/run.mjs --no-write       do not rewrite BENCHMARKS.md
 //   node bench/run.mjs --note=TEXT      a line about the machine for BENCHMARKS.md (e.g. other work running)
@@ -189,9 +190,10 @@ if (want('listeners')) {
 }
 
 if (want('switching')) {
-  step(`7. switching in real Flex: un-hold click to the customer hearing the agent, others silent (0 and 150 ms per request; ${quick ? 1 : 3} runs)`);
+  const runs = Number(value('switching-runs')) || (quick ? 1 : 3);
+  step(`7. switching in real Flex: un-hold click to the customer hearing the agent, others silent (0 and 150 ms per request; ${runs} runs)`);
   try {
-    results.switching = await switching({ rounds: quick ? 3 : 10, runs: quick ? 1 : 3 });
+    results.switching = await switching({ rounds: quick ? 3 : 10, runs });
   } catch (e) {
     console.error(`# bench: switching in real Flex failed: ${e.message}`);
     results.switching = { error: e.message.split('\n')[0] };
