@@ -4,8 +4,10 @@
 // local Twilio. With multi-call (standby mode) each cycle is a call
 // (accepted), a second call transferred in while on it (answered on an extra
 // Device), then both customers hang up and Flex completes both tasks; stock
-// Flex (multi-call off, `mode: 'off'`), the baseline, takes the same number of
-// calls one at a time, so what Flex itself keeps per call is seen apart.
+// Flex (multi-call off, `mode: 'off'`), the baseline, takes the same calls
+// one at a time (every other one inbound, the rest transferred in from
+// another agent, as in multi-call's page), so what Flex itself keeps per
+// call is seen apart.
 // Peer connections are counted too: Chromium refuses to make a page's 501st
 // RTCPeerConnection that has not been garbage-collected ("Cannot create so
 // many PeerConnections"), and every call is one, so a page that keeps its
@@ -48,9 +50,14 @@ export async function memoryInRealFlex({ calls = 100, every = 20, mode = 'standb
       `${x.devices} Devices alive, peer connections ${x.peers.made} made / ${x.peers.alive} not collected / ${x.peers.open} open`);
     for (let n = 0; n < calls; n += perCycle) {
       try {
-        const a = await inbound(s, `Caller ${n + 1}`);
-        if (perCycle === 2) await endCall(s, await transferred(s, `Caller ${n + 2}`));
-        await endCall(s, a);
+        if (perCycle === 2) {
+          const a = await inbound(s, `Caller ${n + 1}`);
+          await endCall(s, await transferred(s, `Caller ${n + 2}`));
+          await endCall(s, a);
+        } else {
+          // Stock Flex takes the same two kinds of call, one at a time.
+          await endCall(s, n % 2 ? await transferred(s, `Caller ${n + 1}`) : await inbound(s, `Caller ${n + 1}`));
+        }
       } catch (e) {
         // A finding, not a failed benchmark: how far the page got, and what it then held.
         stopped = { afterCalls: n, why: e.message.split('\n').slice(0, 3).join(' ') };
@@ -67,13 +74,17 @@ export async function memoryInRealFlex({ calls = 100, every = 20, mode = 'standb
   } finally {
     await s.close();
   }
-  // The trend after the first sample past warm-up: least squares, MB per 100 calls.
-  const tail = samples.slice(2);
-  const mean = (f) => tail.reduce((t, x) => t + f(x), 0) / tail.length;
+  // The trend after the first sample past warm-up.
+  return { mode, calls, samples, stopped, heapMBPer100Calls: trend(samples.slice(2)), devices: stats(samples.slice(1).map((x) => x.devices)),
+    ...(mode === 'off' ? { transfersToo: true } : {}) };
+}
+
+/** The heap's least-squares trend over `samples`, in MB per 100 calls. */
+function trend(samples) {
+  const mean = (f) => samples.reduce((t, x) => t + f(x), 0) / samples.length;
   const mx = mean((x) => x.calls);
   const my = mean((x) => x.heapMB);
-  const slope = tail.length > 1 ? tail.reduce((t, x) => t + (x.calls - mx) * (x.heapMB - my), 0) / tail.reduce((t, x) => t + (x.calls - mx) ** 2, 0) : NaN;
-  return { mode, calls, samples, stopped, heapMBPer100Calls: slope * 100, devices: stats(samples.slice(1).map((x) => x.devices)) };
+  return samples.length > 1 ? (100 * samples.reduce((t, x) => t + (x.calls - mx) * (x.heapMB - my), 0)) / samples.reduce((t, x) => t + (x.calls - mx) ** 2, 0) : NaN;
 }
 
 /** BENCHMARKS.md's section for this benchmark (lines). */
@@ -86,7 +97,7 @@ export function renderMemory(mem) {
     'collection (DevTools protocol `HeapProfiler.collectGarbage`, then `Runtime.getHeapUsage`): the page\'s JavaScript heap (Flex\'s and',
     'the SDKs\' included; the wasm\'s own memory is the browser suite\'s 40,000-call test) and the Voice SDK Devices not destroyed.');
   const stock = mem.stock && !mem.stock.error ? mem.stock : null;
-  L.push(stock ? `The baseline: stock Flex (multi-call off) in a page of its own${stock.sameRun ? ' (its own browser and local Twilio, right after multi-call\'s page in the same run)' : ''} takes ${stock.calls === mem.calls ? 'as many calls' : `${stock.calls} calls`}, one at a time, sampled the same way` +
+  L.push(stock ? `The baseline: stock Flex (multi-call off) in a page of its own${stock.sameRun ? ' (its own browser and local Twilio, right after multi-call\'s page in the same run)' : ''} takes ${stock.calls === mem.calls ? 'as many calls' : `${stock.calls} calls`}, one at a time${stock.transfersToo ? ' (every other one transferred in, as in multi-call\'s page)' : ' (all of them inbound: no transfers, unlike multi-call\'s page, whose every other call is transferred in)'}, sampled the same way` +
     `${stock.measuredBy ? ` (${stock.measuredBy})` : ''}.` : 'No stock-Flex baseline in this run.', '');
   L.push('Peer connections: made in the page, not yet garbage-collected (Chromium makes no more than 500 of those), and not closed.', '');
   const peers = (x) => (x?.peers ? `${x.peers.made} / ${x.peers.alive} / ${x.peers.open}` : '–');
@@ -106,6 +117,13 @@ export function renderMemory(mem) {
   const baseLast = stock?.samples.find((y) => y.calls === last.calls);
   if (baseLast) L.push('', `At ${last.calls} calls the heap is ${Math.abs(last.heapMB - baseLast.heapMB).toFixed(1)} MB ${last.heapMB >= baseLast.heapMB ? 'above' : 'below'} stock Flex's.`);
   L.push('', `Trend from the third sample on (least squares): **${mem.heapMBPer100Calls.toFixed(2)} MB per 100 calls** with multi-call; ` +
-    (stock ? `**${stock.heapMBPer100Calls.toFixed(2)} MB per 100 calls** in stock Flex.` : `stock Flex not measured${mem.stock?.error ? ` (${mem.stock.error})` : ''}.`), '');
+    (stock ? `**${stock.heapMBPer100Calls.toFixed(2)} MB per 100 calls** in stock Flex.` : `stock Flex not measured${mem.stock?.error ? ` (${mem.stock.error})` : ''}.`));
+  // A page's first large collection comes at a different sample in each page
+  // and bends the trend above; the second half of the run has none of them.
+  const half = (x) => x.samples.filter((y) => y.calls >= x.calls / 2 && !y.stopped);
+  if (stock && half(mem).length > 2 && half(stock).length > 2) {
+    L.push(`Over the second half of the run (from ${mem.calls / 2} calls): ${trend(half(mem)).toFixed(2)} MB per 100 calls with multi-call, ${trend(half(stock)).toFixed(2)} in stock Flex.`);
+  }
+  L.push('');
   return L;
 }

@@ -9,6 +9,7 @@
 //   node bench/run.mjs --check-payload --no-build   the same on the bundle already built (npm test's form)
 //   node bench/run.mjs --only=payload,startup,startup-real,decisions,boundary,listeners,switching,second-call,memory,calls
 //   node bench/run.mjs --only=memory --memory-calls=1000   the memory run at a day's length (about 2 s per call)
+//   node bench/run.mjs --only=memory --memory-pages=stock  only the stock-Flex page, beside the last run's multi-call page
 //   node bench/run.mjs --only=switching --switching-runs=2  fewer runs of benchmark 7 (3 by default; about 1.4 min per configuration and run)
 //   node bench/run.mjs --no-build       use the dist/ and target/bindgen/ already built
 //   node bench/run.mjs --no-write       do not rewrite BENCHMARKS.md
@@ -58,6 +59,7 @@ if (has('--check-payload')) {
 
 const results = load('all') || {};
 const rerender = only.includes('none');
+const earlierMeasuredBy = results.machine?.measuredBy;
 if (!rerender || !results.machine) {
   // The load average before this run starts any work: other work on the machine.
   const earlier = results.machine;
@@ -215,12 +217,23 @@ if (want('memory')) {
   step(`8. memory in a long-lived real-Flex page (${calls} calls)`);
   try {
     const every = Math.max(2, Math.round(calls / 10 / 2) * 2);
-    // One page after the other, in the same run: run at once on two cores,
-    // each page's calls took twice as long (so nothing was saved) and the
-    // load average reached 6-8.
-    results.memory = await memoryInRealFlex({ calls, every });
-    results.memory.stock = await memoryInRealFlex({ calls, every, mode: 'off' }).catch((e) => ({ error: e.message.split('\n')[0] }));
-    results.memory.stock.sameRun = true;
+    if (value('memory-pages') === 'stock') {
+      // The last run's multi-call page stays; only the baseline is measured again.
+      const kept = results.memory;
+      if (!kept || kept.error || !kept.samples) throw new Error('--memory-pages=stock needs an earlier run of both pages in target/bench/all.json');
+      const by = earlierMeasuredBy?.memory;
+      const stock = await memoryInRealFlex({ calls: kept.calls, every: kept.samples[1].calls, mode: 'off' }).catch((e) => ({ error: e.message.split('\n')[0] }));
+      stock.measuredBy = `measured on its own at ${results.machine.commit}, ${results.machine.date}; multi-call's page${by ? ` at ${by.commit}, ${by.date}` : ' earlier'}`;
+      kept.stock = stock;
+      if (by) results.machine.measuredBy.memory = by;
+    } else {
+      // One page after the other, in the same run: run at once on two cores,
+      // each page's calls took twice as long (so nothing was saved) and the
+      // load average reached 6-8.
+      results.memory = await memoryInRealFlex({ calls, every });
+      results.memory.stock = await memoryInRealFlex({ calls, every, mode: 'off' }).catch((e) => ({ error: e.message.split('\n')[0] }));
+      results.memory.stock.sameRun = true;
+    }
   } catch (e) {
     console.error(`# bench: memory in real Flex failed: ${e.message}`);
     results.memory = { error: e.message.split('\n')[0] };
