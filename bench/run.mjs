@@ -213,11 +213,12 @@ if (want('second-call')) {
 }
 
 if (want('memory')) {
-  const calls = Number(value('memory-calls')) || (quick ? 20 : 100);
-  step(`8. memory in a long-lived real-Flex page (${calls} calls)`);
+  const stockOnly = value('memory-pages') === 'stock';
+  const calls = (stockOnly && results.memory?.calls) || Number(value('memory-calls')) || (quick ? 20 : 100);
+  step(`8. memory in a long-lived real-Flex page (${calls} calls${stockOnly ? ', the stock-Flex page only' : ''})`);
   try {
     const every = Math.max(2, Math.round(calls / 10 / 2) * 2);
-    if (value('memory-pages') === 'stock') {
+    if (stockOnly) {
       // The last run's multi-call page stays; only the baseline is measured again.
       const kept = results.memory;
       if (!kept || kept.error || !kept.samples) throw new Error('--memory-pages=stock needs an earlier run of both pages in target/bench/all.json');

@@ -23,9 +23,9 @@ import { stats, ms } from './lib.mjs';
 // resume after an un-mute is measured without multi-call. `comfortNoise:
 // false`: the far ends leave comfort noise out of their SDP. Chromium's far
 // ends offer it, and with it negotiated a muted agent's browser sends a
-// comfort-noise frame every ~100 ms instead of voice packets, so an un-mute
-// restarts the far end's jitter buffer; whether Twilio's media servers
-// negotiate it is not known here, so the 0 ms selected-task case runs both ways.
+// comfort-noise frame every ~100 ms instead of voice packets; whether
+// Twilio's media servers negotiate it is not known here, so the 0 ms
+// selected-task case runs both ways (the un-mute cost as much either way).
 export const CONFIGS = [
   ...[0, 150].flatMap((latencyMs) => [
     { mode: 'standby', latencyMs }, { mode: 'standby', latencyMs, selectFirst: true },
@@ -185,11 +185,13 @@ export function renderSwitching(sw) {
     'click on the card\'s corner, 800 ms before), the click stock Flex\'s agent makes. multi-call mutes the agent\'s microphone on',
     'every held call and un-mutes it at the un-hold click; **stock Flex, muted while held** is the control for that: its one call is',
     'muted once held and un-muted by a capture listener at the click, so the time audio takes to resume after an un-mute is measured',
-    'without multi-call. The far ends are Chromium pages, which offer comfort noise (RFC 3389, `CN/8000`) beside PCMU; with it',
-    'negotiated, a muted agent\'s browser sends a comfort-noise frame about every 100 ms instead of 50 voice packets a second, and on',
-    'the un-mute the far end\'s jitter buffer starts over. Whether Twilio\'s media servers negotiate comfort noise is not known here, so',
-    'the 0 ms selected-task case also runs with **far ends without comfort noise** (`sandbox/public/customer.js` `?cn=off`: the muted',
-    'sender then keeps sending silence at 50 packets a second). From the click (a capture listener in the Flex page) to **heard**: the first 20 ms window in which',
+    'without multi-call. An un-mute costs one trip through the audio path: after it the customer can hear only what the agent says',
+    'after the click (the far end\'s jitter buffer alone held 80–90 ms of audio in a check here), where after a plain un-hold the customer at once hears',
+    'what the agent said just before the click, already on its way. The far ends are Chromium pages, which offer comfort noise',
+    '(RFC 3389, `CN/8000`) beside PCMU; with it negotiated, a muted agent\'s browser sends a comfort-noise frame about every 100 ms',
+    'instead of 50 voice packets a second. Whether Twilio\'s media servers negotiate it is not known here, so the 0 ms selected-task case',
+    'also runs with **far ends without comfort noise** (`sandbox/public/customer.js` `?cn=off`: the muted sender keeps sending silence',
+    'at 50 packets a second); the un-mute costs as much either way. From the click (a capture listener in the Flex page) to **heard**: the first 20 ms window in which',
     'that customer receives the agent above the tests\' audible level, and to **others silent**: the last window in which any other',
     'customer still received the agent above the silent level (0 when none did after the click). The fake microphone plays',
     `syllables with ${SPEECH_PAUSE_MS[0]}–${SPEECH_PAUSE_MS[1]} ms pauses (the tests' microphone: 40–160 ms), so "heard" can include one short pause. Times in epoch ms in both pages (one machine, one clock).`,

@@ -17,8 +17,8 @@ const useDevice = new URLSearchParams(location.search).get('mic') === 'device';
 // `?cn=off`: the far ends leave comfort noise (RFC 3389, `CN`) out of their
 // offers and answers. Chromium offers it, and with it negotiated beside PCMU
 // a muted or silent agent sends a comfort-noise frame every ~100 ms instead
-// of 50 voice packets a second, so on an un-mute the far end's jitter buffer
-// starts over; the switching benchmark measures both.
+// of 50 voice packets a second; whether Twilio's media servers negotiate it
+// is not known, so the switching benchmark measures both.
 const noComfortNoise = new URLSearchParams(location.search).get('cn') === 'off';
 const audioCtx = new AudioContext();
 // Browsers start audio only after a gesture: the panel's buttons are one.
