@@ -10,7 +10,7 @@
 //   node bench/run.mjs --only=payload,startup,startup-real,decisions,boundary,listeners,switching,second-call,memory,calls
 //   node bench/run.mjs --only=memory --memory-calls=1000   the memory run at a day's length (about 2 s per call)
 //   node bench/run.mjs --only=memory --memory-pages=stock  only the stock-Flex page, beside the last run's multi-call page
-//   node bench/run.mjs --only=switching --switching-runs=2  fewer runs of benchmark 7 (3 by default; about 1.4 min per configuration and run)
+//   node bench/run.mjs --only=switching --switching-runs=2  fewer runs of benchmark 7 (3 by default; about 35 s per configuration and run)
 //   node bench/run.mjs --no-build       use the dist/ and target/bindgen/ already built
 //   node bench/run.mjs --no-write       do not rewrite BENCHMARKS.md
 //   node bench/run.mjs --note=TEXT      a line about the machine for BENCHMARKS.md (e.g. other work running)
