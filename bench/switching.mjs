@@ -36,6 +36,11 @@ export const CONFIGS = [
     .map((x) => ({ ...x, latencyMs: 0, comfortNoise: false })),
 ];
 
+/** A configuration's flags when not given (results from before a flag existed lack it too). */
+const DEFAULTS = { selectFirst: false, mutedWhileHeld: false, comfortNoise: true };
+/** A configuration (or a result) with every flag filled in. */
+const withDefaults = (x) => ({ ...DEFAULTS, ...Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)) });
+
 /** A configuration's name in reports. */
 export const configName = (x) => (x.mode === 'off' ? `stock Flex, one call${x.mutedWhileHeld ? ', muted while held' : ''}` : `multi-call, ${x.mode}, ${x.selectFirst ? 'selected task' : "another task's card"}`) +
   (x.comfortNoise === false ? ', far ends without comfort noise' : '');
@@ -68,7 +73,7 @@ export async function switching({ rounds = 6, runs = 1, configs = CONFIGS } = {}
   return {
     runs,
     configs: configs.map((config, i) => {
-      const { mode, latencyMs, selectFirst = false, mutedWhileHeld = false, comfortNoise = true } = config;
+      const { mode, latencyMs, selectFirst, mutedWhileHeld, comfortNoise } = withDefaults(config);
       const { samples, misses, runMedians } = pooled[i];
       for (const k of FIELDS) if (!samples[k].length) samples[k].push(NaN); // stats() of nothing
       return { mode, latencyMs, selectFirst, mutedWhileHeld, comfortNoise, rounds: samples.heard.filter(Number.isFinite).length, runs, misses, runMedians,
@@ -80,7 +85,7 @@ export async function switching({ rounds = 6, runs = 1, configs = CONFIGS } = {}
 /** One configuration's Flex page, `rounds` un-holds timed into `samples`; returns the rounds left out. */
 async function switchingRun(config, rounds, samples) {
   const { openFlex, inbound, transferred, taskCard, until, customerHeld, aliceTask, AUDIBLE, SILENT } = await import('../tests/real-flex/harness.mjs');
-  const { mode, latencyMs, selectFirst = false, mutedWhileHeld = false, comfortNoise = true } = config;
+  const { mode, latencyMs, selectFirst, mutedWhileHeld, comfortNoise } = withDefaults(config);
   const label = `${configName(config)} at ${latencyMs} ms`;
   const s = await openFlex({ mode, latencyMs, speechPauseMs: SPEECH_PAUSE_MS, comfortNoise });
   const misses = [];
@@ -215,13 +220,14 @@ export function renderSwitching(sw) {
     const sent = x.sent ? `${ms(x.sent.median)} (${ms(x.sent.min)} – ${ms(x.sent.max)})` : '–';
     L.push(`| ${name} | ${ms(x.heard.median)} (${ms(x.heard.min)} – ${ms(x.heard.max)})${perRun(x, 'heard')} | ${ms(x.silent.median)} (${ms(x.silent.min)} – ${ms(x.silent.max)}) | ${ms(x.switched.median)} | ${sent} | ${x.applied ? ms(x.applied.median) : '–'} |`);
   }
-  const find = (o) => sw.configs.find((x) => Object.entries(o).every(([k, v]) => (x[k] ?? k === 'comfortNoise') === v));
+  const configs = sw.configs.map(withDefaults);
+  const find = (o) => configs.find((x) => Object.entries(o).every(([k, v]) => x[k] === v));
   const extras = [];
-  const groups = [...new Map(sw.configs.map((x) => [`${x.latencyMs} ${x.comfortNoise ?? true}`, { latencyMs: x.latencyMs, comfortNoise: x.comfortNoise ?? true }])).values()];
+  const groups = [...new Map(configs.map((x) => [`${x.latencyMs} ${x.comfortNoise}`, { latencyMs: x.latencyMs, comfortNoise: x.comfortNoise }])).values()];
   for (const { latencyMs, comfortNoise } of groups) {
     const stock = find({ mode: 'off', latencyMs, mutedWhileHeld: false, comfortNoise });
     const muted = find({ mode: 'off', latencyMs, mutedWhileHeld: true, comfortNoise });
-    for (const x of sw.configs.filter((c) => c.latencyMs === latencyMs && (c.comfortNoise ?? true) === comfortNoise && c.mode !== 'off')) {
+    for (const x of configs.filter((c) => c.latencyMs === latencyMs && c.comfortNoise === comfortNoise && c.mode !== 'off')) {
       const signed = (d) => `${Math.round(d) >= 0 ? '+' : ''}${ms(d)}`;
       const over = (base, k) => (base && Number.isFinite(base[k].median) ? signed(x[k].median - base[k].median) : '–');
       // Run by run: this configuration's median less stock Flex's in the same run.
