@@ -10,7 +10,7 @@
 //   node bench/run.mjs --only=payload,startup,startup-real,decisions,boundary,listeners,switching,second-call,memory,calls
 //   node bench/run.mjs --only=memory --memory-calls=1000   the memory run at a day's length (about 2 s per call)
 //   node bench/run.mjs --only=memory --memory-pages=stock  only the stock-Flex page, beside the last run's multi-call page
-//   node bench/run.mjs --only=switching --switching-runs=2  fewer runs of benchmark 7 (3 by default; about 35 s per configuration and run)
+//   node bench/run.mjs --only=switching --switching-runs=2  fewer runs of benchmark 7 (3 by default; 30 configurations, about 35 s each per run)
 //   node bench/run.mjs --no-build       use the dist/ and target/bindgen/ already built
 //   node bench/run.mjs --no-write       do not rewrite BENCHMARKS.md
 //   node bench/run.mjs --note=TEXT      a line about the machine for BENCHMARKS.md (e.g. other work running)
@@ -28,7 +28,7 @@ import { payload, payloadLine } from './payload.mjs';
 import { startup } from './startup.mjs';
 import { boundary, renderAfterIdle, SIZES } from './boundary.mjs';
 import { startupInRealFlex, renderStartupReal } from './startup-real.mjs';
-import { switching, renderSwitching, configName } from './switching.mjs';
+import { switching, renderSwitching, configName, comparisons } from './switching.mjs';
 import { secondCallInRealFlex, renderSecondCall } from './second-call-real.mjs';
 import { memoryInRealFlex, renderMemory } from './memory-real.mjs';
 import { listenersInDouble, listenersInRealFlex, renderListeners, REFERENCE_US, NOOP_BUDGET_US, CLICKED } from './listeners.mjs';
@@ -320,6 +320,14 @@ function table(r) {
   const sw = r.switching;
   if (sw && !sw.error) {
     for (const x of sw.configs) rows.push([`7. switching, ${configName(x)}, ${x.latencyMs} ms/request`, `heard ${ms(x.heard.median)}, others silent ${ms(x.silent.median)} (median of ${x.rounds})`, 'reported', '–']);
+    // Issue 13's bar, like for like: the agent speaking from the click, beside the same click in stock Flex.
+    for (const { x, same } of comparisons(sw).filter((c) => c.x.speakAtClick && c.same)) {
+      // Switched: the customer hears the agent and every other customer hears silence (the later of the two).
+      const extra = x.switched.median - same.switched.median;
+      const trip = same.roundTrip && same.roundTrip.median;
+      rows.push([`7. switching over the same click in stock Flex, ${x.mode}, ${x.selectFirst ? 'selected task' : "another task's card"}, speaking from the click, ${x.latencyMs} ms/request`,
+        `switched ${extra >= 0 ? '+' : ''}${ms(extra)} (others silent ${ms(x.silent.median)}); one request's round trip ${ms(trip)}`, "≤ one request's round trip", verdict(Number.isFinite(extra) && Number.isFinite(trip) && extra <= trip)]);
+    }
   } else if (sw) rows.push(['7. switching, real Flex', `not measured: ${sw.error}`, '–', '–']);
   const sc = r.secondCall;
   if (sc && !sc.error) {

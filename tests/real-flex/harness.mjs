@@ -101,6 +101,59 @@ function installProbe() {
   };
 }
 
+/**
+ * Installed before any script of the Flex page when `openFlex({ micGate: true })`:
+ * the agent's voice is a steady tone that a test starts and stops
+ * (`window.agentMic.speak(on)`), on every microphone stream the page asks for
+ * (Flex's Device and each extra Device) at once. Chromium's fake capture plays
+ * its file in a loop and cannot be started at a chosen moment, and speech
+ * starts at a random point of a syllable; a tone is at full level from its
+ * first sample. The microphone is still opened as the SDK asked (its device
+ * handling stays real); the tone goes out in its place, through the Voice
+ * SDK's own track, so the SDK's mute still applies after it.
+ */
+function micGate() {
+  if (location.pathname.startsWith('/customer') || !navigator.mediaDevices) return;
+  const md = navigator.mediaDevices;
+  const getUserMedia = md.getUserMedia.bind(md);
+  const gains = new Set();
+  let open = true;
+  let tone = null;
+  md.getUserMedia = async (constraints) => {
+    const stream = await getUserMedia(constraints);
+    if (!constraints || !constraints.audio) return stream;
+    if (!tone) {
+      const context = new AudioContext();
+      tone = context.createOscillator();
+      tone.type = 'square';
+      tone.frequency.value = 300;
+      tone.start();
+    }
+    const gain = tone.context.createGain();
+    gain.gain.value = open ? 0.25 : 0;
+    const out = tone.context.createMediaStreamDestination();
+    tone.connect(gain).connect(out);
+    gains.add(gain);
+    const [track] = out.stream.getAudioTracks();
+    // The SDK stops the track it was given when a call ends: close the microphone under it too.
+    const stop = track.stop.bind(track);
+    track.stop = () => { stop(); stream.getTracks().forEach((t) => t.stop()); gain.disconnect(); gains.delete(gain); };
+    return out.stream;
+  };
+  let afterClick = false;
+  // The page's next task after the click: Flex's and multi-call's listeners for what the click does have run.
+  document.addEventListener('click', () => {
+    if (afterClick) setTimeout(() => window.agentMic.speak(true), 0);
+    afterClick = false;
+  }, true);
+  window.agentMic = {
+    /** Whether the agent speaks (the tone plays) from now on, on every stream. */
+    speak(on) { open = !!on; for (const g of gains) g.gain.value = open ? 0.25 : 0; },
+    /** The agent starts speaking right after their next click (once the page has handled it). */
+    speakAfterNextClick() { afterClick = true; },
+  };
+}
+
 /** The Flex state the tests read: tasks, participants, the active call, notifications. */
 function readFlex() {
   const Flex = window.Twilio.Flex;
@@ -128,10 +181,11 @@ function readFlex() {
  * `initScripts` (Playwright's `{ path }` or `{ content }`) run in every page before its own scripts (the benchmarks' instruments).
  * `speechPauseMs` sets the fake microphone's pauses between syllables (the shortest and longest).
  * `comfortNoise: false` has the far ends leave comfort noise out of their SDP (`?cn=off` in sandbox/public/customer.js).
- * @param {{mode?: string, latencyMs?: number, plugin?: boolean, initScripts?: object[], speechPauseMs?: number[], comfortNoise?: boolean}} opts
+ * `micGate: true`: the agent's voice is a tone the test starts and stops (`window.agentMic`, see micGate).
+ * @param {{mode?: string, latencyMs?: number, plugin?: boolean, initScripts?: object[], speechPauseMs?: number[], comfortNoise?: boolean, micGate?: boolean}} opts
  */
 export async function openFlex(opts = {}) {
-  const { speechPauseMs, comfortNoise = true, ...sandboxOpts } = opts;
+  const { speechPauseMs, comfortNoise = true, micGate: gate = false, ...sandboxOpts } = opts;
   const sandbox = await startSandbox({ port: 0, ...sandboxOpts });
   const dir = mkdtempSync(path.join(tmpdir(), 'mc-flex-'));
   const mic = path.join(dir, 'speech.wav');
@@ -148,6 +202,7 @@ export async function openFlex(opts = {}) {
   });
   const context = await browser.newContext({ serviceWorkers: 'allow', viewport: { width: 1400, height: 900 } });
   await context.grantPermissions(['microphone'], { origin: sandbox.url });
+  if (gate) await context.addInitScript(micGate);
   for (const script of opts.initScripts || []) await context.addInitScript(script);
   // Every request and socket, and whether the Service Worker answered it (then it never reached the network).
   const requests = [];
@@ -226,7 +281,6 @@ export async function accept(s, callSid) {
   return { callSid, reservationSid: task.reservationSid, taskSid: task.sid, leg: leg.callSid };
 }
 
-/** What a failed wait on a call needs to be understood: its legs, their signalling, multi-call's lines. */
 /** The legs of a customer call, their signalling and the gateway's notes, and multi-call's last lines. */
 export function diagnose(s, callSid) {
   const legs = [...s.gateway.legs.values()].filter((l) => l.customerCallSid === callSid);
