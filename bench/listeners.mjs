@@ -22,6 +22,9 @@ const LISTENERS = ['beforeSelectTask', 'beforeUnholdCall', 'beforeAcceptTask', '
 // Flex's task card (its corner; its hold button), not from a script.
 export const CLICKED = { selectClick: 'beforeSelectTask', unholdClick: 'beforeUnholdCall' };
 
+/** Report names where a key is not what is timed: multi-call has no listener on SelectTask (js-shim/flex-hooks.js), so a select is its whole time in its store listeners during the action. */
+export const LABEL = { beforeSelectTask: 'select: SelectTask, in multi-call\'s store listeners' };
+
 const toUs = (ms) => ms.map((x) => x * 1000);
 function summarise(raw) {
   const out = { tasks: raw.tasks };
@@ -87,7 +90,7 @@ export async function listenersInRealFlex({ sizes = REAL_SIZES, rounds = 8, mode
         const a = live.length > 1 ? live[live.length - 2] : undefined;
         await clear();
         await s.invoke('SelectTask', { sid: (r % 2 || !a ? b : a).reservationSid });
-        await take('beforeSelectTask');
+        raw.beforeSelectTask.push(...await s.flex.evaluate(() => window.listenerTimes.takeStoreTotal()));
         await settled();
         const target = a ? (r % 2 ? a : b) : b;
         if (!a) { await s.invoke('HoldCall', { sid: b.reservationSid }); await settled(); }
@@ -102,7 +105,7 @@ export async function listenersInRealFlex({ sizes = REAL_SIZES, rounds = 8, mode
           await s.closeBanner();
           await clear();
           await taskCard(s, other.from).click({ position: { x: 8, y: 8 } });
-          await take('beforeSelectTask', 'selectClick');
+          raw.selectClick.push(...await s.flex.evaluate(() => window.listenerTimes.takeStoreTotal()));
           await settled();
           await until(() => flexShowsHeld(s, other.reservationSid), { what: `Flex shows ${other.from} held` });
           await clear();
@@ -160,7 +163,10 @@ export function renderListeners({ double: d, real: rf }) {
     'wraps `Actions.addListener` and `store.subscribe` when the bundle calls `Flex.Plugins.init` and times only the listeners the',
     'bundle\'s own script registers. A listener\'s time includes everything that runs inside it: the engine, the commands carried',
     'out, and every store listener (Flex\'s own too, and any rendering they do) of a dispatch it makes, such as setting Flex\'s',
-    'active call. Rounds at N live calls: **select** the other of the two newest calls\' tasks (`SelectTask`); **un-hold** the held',
+    'active call. multi-call has no listener on `SelectTask`: Flex awaits an action\'s before-listeners only when it has some, and',
+    'one would move Flex\'s selection out of a click\'s batched render into a render of its own; multi-call sees the selection in',
+    'its store listeners instead, within Flex\'s dispatch, so **select** is its whole time in them during `SelectTask` (a listener',
+    'called again inside itself counts once, in the outer call). Rounds at N live calls: **select** the other of the two newest calls\' tasks (`SelectTask`); **un-hold** the held',
     'one of them (`UnholdCall`, which holds the other); **accept** one more call (`AcceptTask`; the oldest call then ends and is',
     'completed, so N stays). **store** is each call of one of multi-call\'s store listeners during the accepts. **State unchanged**',
     'is multi-call\'s store listeners (its copy of Flex\'s state into the engine, and the wrapper of Flex\'s call bar where Flex',
@@ -171,10 +177,10 @@ export function renderListeners({ double: d, real: rf }) {
     L.push(`| listener | ${x.sizes.map((n) => `${n} call${n > 1 ? 's' : ''}: median (p10 – p90)`).join(' | ')} |`, `| --- | ${x.sizes.map(() => '---:').join(' | ')} |`);
     const cell = (v) => (v && v.n && Number.isFinite(v.median) ? `${us(v.median)} (${us(v.p10)} – ${us(v.p90)}), n = ${v.n}` : '–');
     for (const k of ['beforeSelectTask', 'beforeUnholdCall', 'beforeAcceptTask', 'store']) {
-      L.push(`| ${k} | ${x.sizes.map((n) => cell(x.bySize[n][k])).join(' | ')} |`);
+      L.push(`| ${LABEL[k] || k} | ${x.sizes.map((n) => cell(x.bySize[n][k])).join(' | ')} |`);
     }
     for (const [k, name] of Object.entries(CLICKED)) {
-      if (x.sizes.some((n) => x.bySize[n][k])) L.push(`| ${name}, from the agent's click | ${x.sizes.map((n) => cell(x.bySize[n][k])).join(' | ')} |`);
+      if (x.sizes.some((n) => x.bySize[n][k])) L.push(`| ${LABEL[name] || name}, from the agent's click | ${x.sizes.map((n) => cell(x.bySize[n][k])).join(' | ')} |`);
     }
     L.push(`| multi-call's store listeners, state unchanged (per dispatch) | ${x.sizes.map((n) => `${us(x.bySize[n].unchanged.median)} (${x.bySize[n].storeListeners ?? '?'} listener${x.bySize[n].storeListeners === 1 ? '' : 's'})`).join(' | ')} |`);
     if (x.sizes.every((n) => x.bySize[n].dispatch)) L.push(`| for scale: one whole dispatch that changes nothing, all of Flex's store listeners included | ${x.sizes.map((n) => `${us(x.bySize[n].dispatch.median)} (${us(x.bySize[n].dispatch.p10)} – ${us(x.bySize[n].dispatch.p90)})`).join(' | ')} |`);

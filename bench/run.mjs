@@ -31,7 +31,7 @@ import { startupInRealFlex, renderStartupReal } from './startup-real.mjs';
 import { switching, renderSwitching, configName, comparisons } from './switching.mjs';
 import { secondCallInRealFlex, renderSecondCall } from './second-call-real.mjs';
 import { memoryInRealFlex, renderMemory } from './memory-real.mjs';
-import { listenersInDouble, listenersInRealFlex, renderListeners, REFERENCE_US, NOOP_BUDGET_US, CLICKED } from './listeners.mjs';
+import { listenersInDouble, listenersInRealFlex, renderListeners, REFERENCE_US, NOOP_BUDGET_US, CLICKED, LABEL } from './listeners.mjs';
 
 const args = process.argv.slice(2);
 const has = (f) => args.includes(f);
@@ -303,16 +303,16 @@ function table(r) {
   if (li) {
     const d = li.double;
     for (const k of Object.keys(REFERENCE_US)) {
-      rows.push([`6. ${k}, double`, d.sizes.map((n) => `${n}: ${us(d.bySize[n][k].median)}`).join(', '), `≤ reference (${d.sizes.map((n) => REFERENCE_US[k][n]).join(' / ')} µs)`,
+      rows.push([`6. ${LABEL[k] || k}, double`, d.sizes.map((n) => `${n}: ${us(d.bySize[n][k].median)}`).join(', '), `≤ reference (${d.sizes.map((n) => REFERENCE_US[k][n]).join(' / ')} µs)`,
         verdict(d.sizes.every((n) => d.bySize[n][k].median <= REFERENCE_US[k][n]))]);
     }
     rows.push(['6. store, state unchanged, double', d.sizes.map((n) => `${n}: ${us(d.bySize[n].unchanged.median)}`).join(', '), `≤ ${NOOP_BUDGET_US} µs`, verdict(d.sizes.every((n) => d.bySize[n].unchanged.median <= NOOP_BUDGET_US))]);
     const rf = li.real;
     if (rf && !rf.error) {
-      for (const k of Object.keys(REFERENCE_US)) rows.push([`6. ${k}, real Flex`, rf.sizes.map((n) => `${n}: ${us(rf.bySize[n][k].median)}`).join(', '), 'reported', '–']);
+      for (const k of Object.keys(REFERENCE_US)) rows.push([`6. ${LABEL[k] || k}, real Flex`, rf.sizes.map((n) => `${n}: ${us(rf.bySize[n][k].median)}`).join(', '), 'reported', '–']);
       for (const [k, name] of Object.entries(CLICKED)) {
         const sizes = rf.sizes.filter((n) => rf.bySize[n][k] && rf.bySize[n][k].n);
-        if (sizes.length) rows.push([`6. ${name}, real Flex, from a click`, sizes.map((n) => `${n}: ${us(rf.bySize[n][k].median)}`).join(', '), 'reported', '–']);
+        if (sizes.length) rows.push([`6. ${LABEL[name] || name}, real Flex, from a click`, sizes.map((n) => `${n}: ${us(rf.bySize[n][k].median)}`).join(', '), 'reported', '–']);
       }
       rows.push(['6. store, state unchanged, real Flex', rf.sizes.map((n) => `${n}: ${us(rf.bySize[n].unchanged.median)}`).join(', '), `≤ ${NOOP_BUDGET_US} µs`, verdict(rf.sizes.every((n) => rf.bySize[n].unchanged.median <= NOOP_BUDGET_US))]);
     } else if (rf) rows.push(['6. listeners, real Flex', `not measured: ${rf.error}`, '–', '–']);

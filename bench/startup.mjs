@@ -28,7 +28,7 @@ export async function startup({ loads = 30, bundles = { after: '/dist/plugin-mul
         const r = await page.evaluate(() => window.runStartup());
         await context.close();
         if (r.state !== 'ready') throw new Error(`plugin (${name}) did not start: ${r.state} ${r.error || ''}`);
-        if (!(r.hooks.beforeAcceptTask > 0 && r.hooks.beforeSelectTask > 0)) throw new Error(`hooks not registered (${name}): ${JSON.stringify(r.hooks)}`);
+        if (!(r.hooks.beforeAcceptTask > 0 && r.hooks.beforeUnholdCall > 0)) throw new Error(`hooks not registered (${name}): ${JSON.stringify(r.hooks)}`);
         if (i > 0) runs[name].push(r); // the first load warms the OS file cache and Chromium's binaries: dropped
       }
     }

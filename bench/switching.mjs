@@ -265,7 +265,10 @@ export function renderSwitching(sw) {
     'agent says after the click, for stock Flex too, and **others silent** is whether any other customer received any of it. This is',
     'the like-for-like comparison: without it, stock Flex\'s customer at once hears what the agent said just before the click, already',
     'on its way, which multi-call\'s customer cannot, by its rule: with two calls that is what the agent said to the other customer,',
-    'and the un-held call\'s microphone was muted.', '');
+    'and the un-held call\'s microphone was muted. The tone starts 1–4 ms before multi-call\'s own listener mutes the other call, so',
+    'in a few rounds that customer received those first milliseconds (the largest "others silent" figures of these rows); the',
+    'real-Flex privacy test (`tests/real-flex/privacy.test.mjs`), where the agent speaks once the page has handled the click, finds',
+    'that no other customer\'s leg receives any of it.', '');
   L.push('Where the time goes: **request sent**, from the click to Flex\'s un-hold request leaving the page (an `XMLHttpRequest` whose body',
     'un-holds a customer; the browser\'s share: Flex\'s action, multi-call\'s listener, what both render), and **applied**, to the local',
     'Twilio un-holding that customer (the request\'s latency after it). What remains to **heard** is the audio reaching the customer.',

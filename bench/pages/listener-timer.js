@@ -13,11 +13,16 @@
   const samples = {};
   let counting = true;
   const storeListeners = []; // multi-call's own store listeners, unwrapped
+  // A listener called again inside itself (a dispatch it makes) is part of the outer call's time, not a sample of its own.
+  const inside = new Set();
   const timed = (name, fn) => function timedListener(...args) {
+    if (inside.has(name)) return fn.apply(this, args);
+    inside.add(name);
     const t = performance.now();
     try {
       return fn.apply(this, args);
     } finally {
+      inside.delete(name);
       if (counting) (samples[name] || (samples[name] = [])).push(performance.now() - t);
     }
   };
@@ -32,7 +37,13 @@
       store.subscribe = function timedSubscribe(fn) {
         if (!fromBundle(file)) return subscribe.call(this, fn);
         storeListeners.push(fn);
-        return subscribe.call(this, timed('store', fn));
+        const unsubscribe = subscribe.call(this, timed('store', fn));
+        // A listener multi-call has dropped (its one-shot wait for Flex's render) is not called again.
+        return function timedUnsubscribe() {
+          const i = storeListeners.indexOf(fn);
+          if (i >= 0) storeListeners.splice(i, 1);
+          return unsubscribe.apply(this, arguments);
+        };
       };
       const { Actions } = Flex;
       const addListener = Actions.addListener;
@@ -50,8 +61,10 @@
     count(on) { counting = on; },
     /** How many store listeners multi-call has registered. */
     storeListenerCount() { return storeListeners.length; },
-    /** The samples of one listener (`beforeSelectTask`, `store`, ...) since the last `clear`, in ms. */
+    /** The samples of one listener (`beforeUnholdCall`, `store`, ...) since the last `clear`, in ms. */
     take(name) { const v = samples[name] || []; delete samples[name]; return v; },
+    /** multi-call's whole time in its store listeners since the last `clear`, in ms, as one sample (none: no sample). */
+    takeStoreTotal() { const v = this.take('store'); return v.length ? [v.reduce((a, b) => a + b, 0)] : []; },
     names() { return Object.keys(samples); },
     /**
      * multi-call's store listeners (its state copy, and the call bar's

@@ -81,7 +81,7 @@ pub enum Event {
         /// Reservation sid.
         task: String,
     },
-    /// The selected task changed (`beforeSelectTask` or the store).
+    /// The selected task changed (`flex.view.selectedTaskSid`, seen by the store listener).
     TaskSelected {
         /// Reservation sid, `None` when nothing is selected.
         task: Option<String>,
