@@ -92,7 +92,7 @@ export async function switching({ rounds = 6, runs = 1, configs = CONFIGS } = {}
       const { mode, latencyMs, selectFirst, mutedWhileHeld, chatSelected, comfortNoise, speakAtClick } = withDefaults(config);
       const { samples, misses, runMedians } = pooled[i];
       for (const k of FIELDS) if (!samples[k].length) samples[k].push(NaN); // stats() of nothing
-      return { mode, latencyMs, selectFirst, mutedWhileHeld, chatSelected, comfortNoise, speakAtClick, rounds: samples.heard.filter(Number.isFinite).length, runs, misses, runMedians, heardRounds: samples.heard.map((v) => Math.round(v)),
+      return { mode, latencyMs, selectFirst, mutedWhileHeld, chatSelected, comfortNoise, speakAtClick, rounds: samples.heard.filter(Number.isFinite).length, runs, misses, runMedians,
         ...Object.fromEntries(FIELDS.map((k) => [k, stats(samples[k])])) };
     }),
   };
@@ -135,8 +135,12 @@ async function switchingRun(config, rounds, samples) {
     const calls = [await inbound(s, 'Ada')];
     if (mode !== 'off') calls.push(await transferred(s, 'Ben'));
     // The chat stays offered (not accepted: the local Twilio does not simulate chat's Conversations); Flex selects it all the same.
-    const chat = chatSelected ? await s.customer.evaluate(() => window.customerPanel.chat('Cy')) && await until(() => [...s.world.tasks.values()].find((t) => t.channel === 'chat'), { what: 'the chat task' }) : null;
-    if (chat) await until(async () => (await s.state()).tasks.some((t) => t.sid === chat.reservationSid), { what: 'the chat task in Flex' });
+    let chat = null;
+    if (chatSelected) {
+      await s.customer.evaluate(() => window.customerPanel.chat('Cy'));
+      chat = await until(() => [...s.world.tasks.values()].find((t) => t.channel === 'chat'), { what: 'the chat task' });
+      await until(async () => (await s.state()).tasks.some((t) => t.sid === chat.reservationSid), { what: 'the chat task in Flex' });
+    }
     const name = (c) => (c === calls[0] ? 'Ada' : 'Ben');
     const held = () => calls.find((c) => customerHeld(s, c.callSid));
     for (let r = 0; r < rounds; r++) {

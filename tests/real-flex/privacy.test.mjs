@@ -52,7 +52,7 @@ for (const mode of ['standby', 'forward']) {
     }
 
     test(`${mode}: on one call, the customer hears the agent's voice`, async () => {
-      A = await inbound(s, 'Ada');
+      A = { ...await inbound(s, 'Ada'), name: 'Ada' };
       await farEndsWhen(s, (e) => e[A.callSid] > AUDIBLE, `Ada hearing the agent${why()}`);
     });
 
@@ -60,30 +60,26 @@ for (const mode of ['standby', 'forward']) {
       const ben = await transferToAlice(s, 'Ben');
       const loudest = await speakAfter(async () => {
         const task = await clickAccept(s, ben);
-        B = { callSid: ben, reservationSid: task.reservationSid };
+        B = { callSid: ben, reservationSid: task.reservationSid, name: 'Ben' };
       }, ben);
       assert.ok(loudest[A.callSid] < SILENT, `Ada's leg received the agent after the Accept click: loudest step ${loudest[A.callSid]} (silent below ${SILENT})${why()}`);
       assert.ok(loudest[ben] > AUDIBLE, `Ben heard the agent: ${loudest[ben]}`);
       assert.equal(customerHeld(s, A.callSid), true, "Ada's customer is held");
     });
 
-    test(`${mode}: the agent un-holds Ada from her card and speaks at once: Ben receives none of it`, async () => {
+    /** The agent un-holds `to`'s call from its task card and speaks at once: `from`'s customer receives none of it and is held. */
+    async function unholdFromCard(to, from) {
       await s.closeBanner();
-      const button = taskCard(s, 'Ada').locator('[data-testid="hold-task"]');
-      await until(async () => /^Unhold/.test((await button.getAttribute('aria-label')) || ''), { what: "Ada's card offering to un-hold her" });
-      const loudest = await speakAfter(() => button.click(), A.callSid);
-      assert.ok(loudest[B.callSid] < SILENT, `Ben's leg received the agent after the un-hold click: loudest step ${loudest[B.callSid]} (silent below ${SILENT})${why()}`);
-      assert.ok(loudest[A.callSid] > AUDIBLE, `Ada heard the agent: ${loudest[A.callSid]}`);
-      await until(() => customerHeld(s, B.callSid), { what: `Ben held${why()}` });
-    });
+      const button = taskCard(s, to.name).locator('[data-testid="hold-task"]');
+      await until(async () => /^Unhold/.test((await button.getAttribute('aria-label')) || ''), { what: `${to.name}'s card offering to un-hold` });
+      const loudest = await speakAfter(() => button.click(), to.callSid);
+      assert.ok(loudest[from.callSid] < SILENT, `${from.name}'s leg received the agent after the un-hold click: loudest step ${loudest[from.callSid]} (silent below ${SILENT})${why()}`);
+      assert.ok(loudest[to.callSid] > AUDIBLE, `${to.name} heard the agent: ${loudest[to.callSid]}`);
+      await until(() => customerHeld(s, from.callSid), { what: `${from.name} held${why()}` });
+    }
 
-    test(`${mode}: and back to Ben from his card: Ada receives none of it`, async () => {
-      await s.closeBanner();
-      const button = taskCard(s, 'Ben').locator('[data-testid="hold-task"]');
-      await until(async () => /^Unhold/.test((await button.getAttribute('aria-label')) || ''), { what: "Ben's card offering to un-hold him" });
-      const loudest = await speakAfter(() => button.click(), B.callSid);
-      assert.ok(loudest[A.callSid] < SILENT, `Ada's leg received the agent after the un-hold click: loudest step ${loudest[A.callSid]} (silent below ${SILENT})${why()}`);
-      assert.ok(loudest[B.callSid] > AUDIBLE, `Ben heard the agent: ${loudest[B.callSid]}`);
-    });
+    test(`${mode}: the agent un-holds Ada from her card and speaks at once: Ben receives none of it`, () => unholdFromCard(A, B));
+
+    test(`${mode}: and back to Ben from his card: Ada receives none of it`, () => unholdFromCard(B, A));
   });
 }
