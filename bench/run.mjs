@@ -16,6 +16,9 @@
 //   node bench/run.mjs --note=TEXT      a line about the machine for BENCHMARKS.md (e.g. other work running)
 //   node bench/run.mjs --only=none --no-build   re-render BENCHMARKS.md from target/bench/all.json
 //
+// A benchmark with no results in target/bench/all.json (a fresh checkout has
+// none) keeps its section, summary rows and provenance from BENCHMARKS.md.
+//
 // Timing budgets are checked and reported (PASS/FAIL), never turned into an
 // exit code; only --check-payload fails the process. Raw results go to
 // target/bench/*.json.
@@ -32,6 +35,7 @@ import { switching, renderSwitching, configName, comparisons } from './switching
 import { secondCallInRealFlex, renderSecondCall } from './second-call-real.mjs';
 import { memoryInRealFlex, renderMemory } from './memory-real.mjs';
 import { listenersInDouble, listenersInRealFlex, renderListeners, REFERENCE_US, NOOP_BUDGET_US, CLICKED, LABEL } from './listeners.mjs';
+import { parseReport, keptFrom, partOfRow } from './kept.mjs';
 
 const args = process.argv.slice(2);
 const has = (f) => args.includes(f);
@@ -260,14 +264,18 @@ if (want('calls')) {
 
 if (!rerender) results.machine.loadAfter = os.loadavg();
 await save('all', results);
+const file = path.join(ROOT, 'BENCHMARKS.md');
+const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+// Benchmarks with no results here (a fresh checkout has no all.json) keep
+// their figures from BENCHMARKS.md, and the run that measured them.
+const kept = keptFrom(parseReport(old), results);
+for (const k of kept) if (k.measuredBy?.date && (k.section || k.rows.length)) (results.machine.measuredBy ||= {})[k.name] = k.measuredBy;
 const md = render(results);
 console.log(table(results));
 if (!has('--no-write')) {
   // The setup tool's section is measured by its own example (cargo), not here: keep it as it is.
-  const file = path.join(ROOT, 'BENCHMARKS.md');
-  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const kept = old.indexOf('\n## Setup tool:');
-  fs.writeFileSync(file, kept >= 0 ? `${md.trimEnd()}\n\n${old.slice(kept + 1)}` : md);
+  const setup = old.indexOf('\n## Setup tool:');
+  fs.writeFileSync(file, setup >= 0 ? `${md.trimEnd()}\n\n${old.slice(setup + 1)}` : md);
   console.error('\n# bench: wrote BENCHMARKS.md (raw results in target/bench/)');
 }
 
@@ -348,6 +356,9 @@ function table(r) {
     const l = c.latency[m];
     rows.push([`5. call latency, ${m}`, `first call ${ms(l.first.median)}, second ${ms(l.second.median)} (median of ${l.second.n})`, 'reported', '–']);
   }
+  for (const k of kept) rows.push(...k.rows);
+  // Stable: each part's rows keep their order, the parts take the report's.
+  rows.splice(1, rows.length, ...rows.slice(1).sort((a, b) => partOfRow(a[0]) - partOfRow(b[0])));
   const w = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
   return '\n' + rows.map((row, j) => row.map((x, i) => String(x).padEnd(w[i])).join('  ').trimEnd() + (j === 0 ? '\n' + w.map((n) => '-'.repeat(n)).join('  ') : '')).join('\n');
 }
@@ -393,6 +404,8 @@ function render(r) {
       'timings are noisier and slower than on an idle machine, and are best read against each other within this run.', '');
   }
   L.push('## Summary', '', '```', table(r).trim(), '```', '');
+  const keptSection = (name) => kept.find((k) => k.name === name)?.section;
+  const keep = (name) => { if (keptSection(name)) L.push(keptSection(name), ''); };
 
   const p = r.payload;
   if (p) {
@@ -441,6 +454,7 @@ function render(r) {
       '  deserializer alone costs about 35 KB raw; commands go out through `serde_wasm_bindgen::to_value` of the tagged `Command` enum;',
       '  the engine\'s timers are armed in the binding with gloo-timers.', '');
   }
+  if (!p) keep('payload');
   const s = r.startup;
   if (s) {
     const bs = b4?.startup;
@@ -475,7 +489,9 @@ function render(r) {
     }
     L.push('', `Budget ≤ 5 ms median to running: **${verdict(s.pass)}**. Awaited \`init\` no slower than the reference's ${ms(s.initBarMs)}: **${verdict(s.initPass)}**.`, '');
   }
+  if (!s) keep('startup');
   if (r.startupReal) L.push(...renderStartupReal(r.startupReal));
+  else keep('startup-real');
   if (r.native || r.boundary) {
     L.push('## 3. Decision time', '');
     L.push('Reproduce: `cargo bench --bench decisions` (native) and `node bench/run.mjs --only=boundary --no-build` (browser); both: `node bench/run.mjs --only=decisions,boundary`.', '');
@@ -529,11 +545,20 @@ function render(r) {
       }
     }
   }
+  if (!r.native && !r.boundary) keep('decisions');
   if (r.listeners) L.push(...renderListeners(r.listeners));
+  else keep('listeners');
   if (r.switching) L.push(...renderSwitching(r.switching));
+  else keep('switching');
   if (r.secondCall) L.push(...renderSecondCall(r.secondCall));
+  else keep('second-call');
   if (r.memory) L.push(...renderMemory(r.memory));
+  else keep('memory');
   const c = r.calls;
+  if (!c && keptSection('calls')) {
+    keep('calls');
+    return L.join('\n') + '\n';
+  }
   L.push('## 4. Crosstalk and 5. second-call latency (sandbox, real Voice SDK, real media)', '');
   L.push('Reproduce: `node bench/run.mjs --only=calls --no-build` (starts the sandbox itself in a fresh network namespace, `unshare -rn`, as the e2e tests do).', '');
   if (!c || c.error) {
