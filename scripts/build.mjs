@@ -89,8 +89,9 @@ function shortenBoundaryNames(wasmPath, gluePath) {
     return { imports: WebAssembly.Module.imports(m), exports: WebAssembly.Module.exports(m) };
   };
   const before = names();
-  run(join(root, 'node_modules', '.bin', 'wasm-opt'), ['--minify-imports-and-exports-and-modules',
-    ...WASM_FEATURES, wasmPath, '-o', wasmPath]);
+  // The pass prints its whole old-to-new table on stdout: the check below says what matters.
+  execFileSync(join(root, 'node_modules', '.bin', 'wasm-opt'), ['--minify-imports-and-exports-and-modules',
+    ...WASM_FEATURES, wasmPath, '-o', wasmPath], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   const after = names();
   const paired = (a, b) => a.length === b.length && a.every((x, i) => x.kind === b[i].kind);
   if (!paired(before.imports, after.imports) || !paired(before.exports, after.exports)) {
