@@ -2,8 +2,8 @@
 # Runs every test: the engine and setup tool natively, the local Twilio's
 # protocol tests, the built bundle in headless Chromium (a Flex double for the
 # cases real Flex cannot be driven into), multi-call inside the real Flex UI
-# against the local Twilio, the end-to-end runs with the real Voice SDK, and
-# the Twilio CLI route's build (cli-plugin/).
+# against the local Twilio, the end-to-end runs with the real Voice SDK, the
+# Twilio CLI route's build (cli-plugin/) and the benchmarks' report tooling.
 # Installs what it needs first. FLEX_UI_VERSION picks another Flex UI 2.x.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,9 @@ node scripts/build.mjs
 node bench/run.mjs --check-payload --no-build
 node scripts/build.mjs --fault-injection
 node scripts/build-flex.mjs
+
+echo "== benchmark tooling: BENCHMARKS.md keeps what a run did not measure"
+node --test tests/bench/
 
 echo "== local Twilio: Sync and twilsock with the real SDK clients"
 node --test --test-concurrency=1 tests/sandbox/
