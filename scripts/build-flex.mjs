@@ -50,7 +50,10 @@ export async function buildFlex(version = flexVersion()) {
   if (existsSync(out) && statSync(out).mtimeMs > statSync(lock).mtimeMs) return out;
   const modules = modulesFor(version);
   mkdirSync(outDir, { recursive: true });
-  const entry = join(outDir, 'entry.js');
+  // Beside the node_modules it imports from: esbuild resolves a package by
+  // walking up from the importing file, so an entry elsewhere in the project
+  // would get the pinned version from the project's own node_modules.
+  const entry = join(modules === join(root, 'node_modules') ? outDir : dirname(modules), 'entry.js');
   writeFileSync(entry, [
     "import * as React from 'react';",
     "import * as ReactDOM from 'react-dom';",
@@ -63,21 +66,27 @@ export async function buildFlex(version = flexVersion()) {
   writeFileSync(processShim, "export const process = { env: { NODE_ENV: 'production' }, browser: true, version: '', versions: {}, " +
     "platform: 'browser', cwd: () => '/', nextTick: (f, ...a) => Promise.resolve().then(() => f(...a)) };\n");
   const t0 = Date.now();
-  await esbuild.build({
+  const built = await esbuild.build({
     entryPoints: [entry],
     outfile: out,
     bundle: true,
     format: 'iife',
     minify: true,
     platform: 'browser',
-    nodePaths: [modules],
     define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
     inject: [processShim],
     // mime-types (a Flex dependency) requires Node's `path` for extname.
     alias: { path: join(modules, 'path-browserify') },
     legalComments: 'none',
     logLevel: 'error',
+    metafile: true, // its input paths are relative to absWorkingDir
+    absWorkingDir: root,
   });
+  const flexFiles = Object.keys(built.metafile.inputs).filter((f) => f.includes('node_modules/@twilio/flex-ui/'));
+  const wanted = join(modules, '@twilio', 'flex-ui').slice(root.length + 1);
+  if (!flexFiles.length || flexFiles.some((f) => !f.startsWith(wanted))) {
+    throw new Error(`the Flex UI bundle took @twilio/flex-ui from ${flexFiles.find((f) => !f.startsWith(wanted)) || 'nowhere'}, not from ${wanted} (Flex UI ${version})`);
+  }
   console.log(`built ${out.slice(root.length + 1)} (Flex UI ${version}, ${(statSync(out).size / 1e6).toFixed(1)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return out;
 }

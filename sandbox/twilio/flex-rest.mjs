@@ -73,15 +73,20 @@ export function flexRest(host, path, { method, body, authorization }, ctx) {
     const jwt = /eyJ[\w-]*\.[\w-]+\.[\w-]+/.exec(decodeURIComponent(text.replace(/\+/g, ' ')));
     return jwt ? parseToken(jwt[0]) : null;
   };
+  // What Flex learns of its token: Tokens/Info (Flex UI 2.16, 2.17) or, in
+  // older ones (2.8, 2.12), iam's Tokens/validate, which names the expiry date_expired.
+  const tokenInfo = () => {
+    const claims = identityOf();
+    if (!claims || claims.exp * 1000 <= Date.now()) return json({ message: 'token is not valid or has expired', status: 401 }, 401);
+    const worker = ctx.worker(claims.identity);
+    const expiry = new Date(claims.exp * 1000).toISOString();
+    return json({ valid: true, account_sid: ACCOUNT_SID, identity: claims.identity, roles: ['agent', 'supervisor'], flex_user_sid: FLEX_USER_SID,
+      worker_sid: worker?.sid ?? null, expiration: expiry, date_expired: expiry, permissions: [] });
+  };
+  if (host === 'iam.twilio.com' && /^\/v1\/Accounts\/AC\w+\/Tokens\/validate$/.test(path)) return tokenInfo();
   if (host === 'flex-api.twilio.com') {
     if (path === '/v1/Configuration') return json(configuration(ctx.uiAttributes()));
-    if (/^\/v1\/Accounts\/AC\w+\/Tokens\/Info$/.test(path)) {
-      const claims = identityOf();
-      if (!claims || claims.exp * 1000 <= Date.now()) return json({ message: 'token is not valid or has expired', status: 401 }, 401);
-      const worker = ctx.worker(claims.identity);
-      return json({ valid: true, account_sid: ACCOUNT_SID, identity: claims.identity, roles: ['agent', 'supervisor'], flex_user_sid: FLEX_USER_SID,
-        worker_sid: worker?.sid ?? null, expiration: new Date(claims.exp * 1000).toISOString(), permissions: [] });
-    }
+    if (/^\/v1\/Accounts\/AC\w+\/Tokens\/Info$/.test(path)) return tokenInfo();
     if (/\/Teams\/Context$/.test(path)) return json({ enabled: false });
     if (path === '/v1/account/provision/status') return json({ status: 'inactive' });
   }
