@@ -73,8 +73,8 @@ export function flexRest(host, path, { method, body, authorization }, ctx) {
     const jwt = /eyJ[\w-]*\.[\w-]+\.[\w-]+/.exec(decodeURIComponent(text.replace(/\+/g, ' ')));
     return jwt ? parseToken(jwt[0]) : null;
   };
-  // What Flex learns of its token: Tokens/Info (Flex UI 2.16, 2.17) or, in
-  // older ones (2.8, 2.12), iam's Tokens/validate, which names the expiry date_expired.
+  // What Flex learns of its token: Tokens/Info (Flex UI 2.14 on) or, before
+  // it (2.8 to 2.12), iam's Tokens/validate, which names the expiry date_expired.
   const tokenInfo = () => {
     const claims = identityOf();
     if (!claims || claims.exp * 1000 <= Date.now()) return json({ message: 'token is not valid or has expired', status: 401 }, 401);
