@@ -4,14 +4,18 @@
 // this run has no results for keeps its section's text, its summary rows and
 // the run that measured it, as the file has them.
 
-/** The report's parts in summary order: a benchmark's name (as `--only` and `measuredBy` name it), its results, its section heading and its summary rows. */
+/**
+ * The report's parts in summary order: a benchmark's name (as `--only` and
+ * `measuredBy` name it), whether a run has its results (`has`), and its
+ * summary rows; and its section's heading, with `sectionHas` where the
+ * section is shared (decision time shows both native and boundary figures).
+ */
 export const PARTS = [
   { name: 'payload', has: (r) => r.payload, heading: '## 1. ', row: /^1\. / },
   { name: 'startup', has: (r) => r.startup, heading: '## 2. ', row: /^2\. / },
   { name: 'startup-real', has: (r) => r.startupReal, heading: '## 2b. ', row: /^2b\. / },
-  // One section for both: it is kept only when neither was measured.
-  { name: 'decisions', has: (r) => r.native || r.boundary, heading: '## 3. ', row: /^3\. .*, native$/, rowsHas: (r) => r.native },
-  { name: 'boundary', has: (r) => r.native || r.boundary, row: /^3\. .*, wasm boundary/, rowsHas: (r) => r.boundary },
+  { name: 'decisions', has: (r) => r.native, heading: '## 3. ', sectionHas: (r) => r.native || r.boundary, row: /^3\. .*, native$/ },
+  { name: 'boundary', has: (r) => r.boundary, row: /^3\. .*, wasm boundary/ },
   { name: 'listeners', has: (r) => r.listeners, heading: '## 6. ', row: /^6\. / },
   { name: 'switching', has: (r) => r.switching, heading: '## 7. ', row: /^7\. / },
   { name: 'second-call', has: (r) => r.secondCall, heading: '## 9. ', row: /^9\. / },
@@ -19,7 +23,8 @@ export const PARTS = [
   { name: 'calls', has: (r) => r.calls, heading: '## 4. ', row: /^[45]\. / },
 ];
 
-const rowsHave = (part, r) => !!(part.rowsHas || part.has)(r);
+/** Whether this run renders the part's section itself. */
+const sectionShown = (part, r) => !!(part.sectionHas || part.has)(r);
 
 /** The part a summary row belongs to (its index in PARTS), by its name cell. */
 export const partOfRow = (name) => PARTS.findIndex((p) => p.row.test(name));
@@ -58,10 +63,11 @@ export function parseReport(text) {
 /** The parts of `results` this run has nothing for, with what `old` (parseReport's) holds for them. */
 export function keptFrom(old, results) {
   const find = (heading) => [...old.sections.keys()].find((h) => h.startsWith(heading));
-  return PARTS.filter((p) => !rowsHave(p, results) || (p.heading && !p.has(results))).map((p) => ({
+  // A part with results renders its own section too (`sectionHas` includes `has`).
+  return PARTS.filter((p) => !p.has(results)).map((p) => ({
     ...p,
-    section: p.heading && !p.has(results) && find(p.heading) ? old.sections.get(find(p.heading)) : undefined,
-    rows: rowsHave(p, results) ? [] : old.rows.filter((c) => p.row.test(c[0])),
+    section: p.heading && !sectionShown(p, results) && find(p.heading) ? old.sections.get(find(p.heading)) : undefined,
+    rows: old.rows.filter((c) => p.row.test(c[0])),
     measuredBy: old.measuredBy[p.name],
   }));
 }

@@ -74,6 +74,7 @@ export async function listenersInRealFlex({ sizes = REAL_SIZES, rounds = 8, mode
     try {
       const raw = { beforeSelectTask: [], beforeUnholdCall: [], beforeAcceptTask: [], store: [], selectClick: [], unholdClick: [] };
       const take = async (name, into = name) => { raw[into].push(...await s.flex.evaluate((k) => window.listenerTimes.take(k), name)); };
+      const takeStoreTotal = async (into) => { raw[into].push(...await s.flex.evaluate(() => window.listenerTimes.takeStoreTotal())); };
       const clear = () => s.flex.evaluate(() => window.listenerTimes.clear());
       // Names no other contains, so each finds its one task card.
       const caller = (i) => `Caller ${String(i).padStart(3, '0')}`;
@@ -90,7 +91,7 @@ export async function listenersInRealFlex({ sizes = REAL_SIZES, rounds = 8, mode
         const a = live.length > 1 ? live[live.length - 2] : undefined;
         await clear();
         await s.invoke('SelectTask', { sid: (r % 2 || !a ? b : a).reservationSid });
-        raw.beforeSelectTask.push(...await s.flex.evaluate(() => window.listenerTimes.takeStoreTotal()));
+        await takeStoreTotal('beforeSelectTask');
         await settled();
         const target = a ? (r % 2 ? a : b) : b;
         if (!a) { await s.invoke('HoldCall', { sid: b.reservationSid }); await settled(); }
@@ -105,7 +106,7 @@ export async function listenersInRealFlex({ sizes = REAL_SIZES, rounds = 8, mode
           await s.closeBanner();
           await clear();
           await taskCard(s, other.from).click({ position: { x: 8, y: 8 } });
-          raw.selectClick.push(...await s.flex.evaluate(() => window.listenerTimes.takeStoreTotal()));
+          await takeStoreTotal('selectClick');
           await settled();
           await until(() => flexShowsHeld(s, other.reservationSid), { what: `Flex shows ${other.from} held` });
           await clear();

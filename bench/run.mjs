@@ -557,14 +557,14 @@ function render(r) {
   const c = r.calls;
   if (!c && keptSection('calls')) {
     keep('calls');
-    return L.join('\n') + '\n';
-  }
-  L.push('## 4. Crosstalk and 5. second-call latency (sandbox, real Voice SDK, real media)', '');
-  L.push('Reproduce: `node bench/run.mjs --only=calls --no-build` (starts the sandbox itself in a fresh network namespace, `unshare -rn`, as the e2e tests do).', '');
-  if (!c || c.error) {
-    L.push(`**Not measured** in this run${c && c.error ? ` (the sandbox benchmark failed: ${c.error})` : ''}.`, '');
   } else {
-    L.push(...(c.markdown || []), '');
+    L.push('## 4. Crosstalk and 5. second-call latency (sandbox, real Voice SDK, real media)', '');
+    L.push('Reproduce: `node bench/run.mjs --only=calls --no-build` (starts the sandbox itself in a fresh network namespace, `unshare -rn`, as the e2e tests do).', '');
+    if (!c || c.error) {
+      L.push(`**Not measured** in this run${c && c.error ? ` (the sandbox benchmark failed: ${c.error})` : ''}.`, '');
+    } else {
+      L.push(...(c.markdown || []), '');
+    }
   }
   return L.join('\n') + '\n';
 }
